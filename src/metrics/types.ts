@@ -1,0 +1,52 @@
+import type { Outcome } from '../transport/outcome.js';
+
+/** Key used for replies that did not name an agent (every real tenant's replies). */
+export const TENANT = 'tenant';
+
+/**
+ * Histograms are in microseconds: 1 µs resolution, 3 significant digits, up to one hour.
+ * Every histogram of a run uses these settings so they add up exactly.
+ */
+export const HISTOGRAM = {
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000_000,
+  numberOfSignificantValueDigits: 3,
+} as const;
+
+/** `agent/outcome`, the tag of one series in the interval log (agent names never contain '/', ',' or spaces). */
+export type SeriesTag = `${string}/${Outcome}`;
+
+export function seriesTag(agent: string, outcome: Outcome): SeriesTag {
+  return `${agent}/${outcome}`;
+}
+
+/** Counters a worker keeps per interval beside its histograms. All add up across workers. */
+export interface IntervalCounters {
+  /** Requests sent in the interval. */
+  sent: number;
+  /** Replies (any outcome, including client timeouts and network errors) recorded in the interval. */
+  completed: number;
+  /** Sends that left later than the lateness threshold after their intended time. */
+  lateStarts: number;
+  /** Worst schedule slip (actual send − intended send) in the interval, µs. Merged with max. */
+  maxSlipUs: number;
+  /** Requests still awaiting a reply at the end of the interval. */
+  inFlight: number;
+  /** AADSTS codes seen, verbatim, with counts (`"50126": 12`). Keeps unknown codes for `other`. */
+  codes: Record<string, number>;
+}
+
+/** One histogram of one interval, encoded with HdrHistogram's compressed base64 form (as in .hlog files). */
+export interface EncodedHistogram {
+  readonly agent: string;
+  readonly outcome: Outcome;
+  readonly encoded: string;
+}
+
+/** What a worker sends the coordinator at the end of every interval. Plain data: crosses threads. */
+export interface WorkerSnapshot extends IntervalCounters {
+  readonly workerId: number;
+  /** Interval number since the run's start (0-based): the interval covers [index·len, (index+1)·len). */
+  readonly index: number;
+  readonly histograms: readonly EncodedHistogram[];
+}
