@@ -19,7 +19,9 @@ export function reportFailure(err: unknown): number {
 }
 
 /** Wraps a command action so its failures become exit codes (set, not forced, so pending output drains). */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | undefined> | number | undefined) {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<number | undefined> | number | undefined,
+) {
   return async (...args: A): Promise<void> => {
     try {
       const code = await fn(...args);

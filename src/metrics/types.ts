@@ -50,3 +50,17 @@ export interface WorkerSnapshot extends IntervalCounters {
   readonly index: number;
   readonly histograms: readonly EncodedHistogram[];
 }
+
+/** One interval of the whole run, all workers merged, as the results folder keeps it (intervals.jsonl). */
+export interface IntervalRecord extends IntervalCounters {
+  readonly index: number;
+  /** ms since the run's start. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Arrival rate the schedule asked for in this interval (mean, per second). */
+  readonly targetRate: number;
+  /** Agents the harness believes active during the interval (from the sim or the profile's timeline). */
+  readonly activeAgents: readonly string[];
+  /** Phase the interval belongs to (name or `phase-<n>`). */
+  readonly phase: string;
+}
