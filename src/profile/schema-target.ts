@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { DOMAIN_PATTERN, duration, GUID_PATTERN, rate, share, show } from './units.js';
+
+export const DEFAULT_TENANT_ID = '8eaef023-2b34-4da1-9baa-8bc8c9d6a490';
+export const DEFAULT_CLIENT_ID = '2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa';
+export const DEFAULT_DOMAIN = 'contoso.test';
+
+/** Well-known Entra authority hosts by cloud. */
+export const AUTHORITY_HOSTS = {
+  public: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+  china: 'https://login.partner.microsoftonline.cn',
+} as const;
+
+const guid = (what: string) =>
+  z.string().regex(GUID_PATTERN, { error: (iss) => `expected ${what} as a GUID, got ${show(iss.input)}` });
+const domain = z.string().regex(DOMAIN_PATTERN, {
+  error: (iss) => `expected a DNS domain like contoso.test, got ${show(iss.input)}`,
+});
+
+export const simTargetSchema = z
+  .strictObject({
+    kind: z.literal('sim'),
+    tenant: guid('the tenant id').default(DEFAULT_TENANT_ID),
+    domain: domain.default(DEFAULT_DOMAIN).meta({ description: 'Verified domain the users live in.' }),
+    clientId: guid('the client id').default(DEFAULT_CLIENT_ID),
+    tls: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Serve HTTPS with a self-signed certificate made at start.' }),
+    seed: z
+      .union([z.int(), z.string()])
+      .default(1)
+      .meta({ description: 'Makes generated users and service times reproducible.' }),
+    ptaTimeout: duration({ positive: true })
+      .prefault('10s')
+      .meta({ description: 'How long Entra waits for an agent before AADSTS80002 (unconfirmed).' }),
+    detectionDelay: duration()
+      .prefault('10s')
+      .meta({ description: 'How long a crashed agent keeps being handed requests (unconfirmed).' }),
+    directory: z
+      .strictObject({
+        concurrency: z
+          .int()
+          .min(0)
+          .default(0)
+          .meta({ description: 'Concurrent binds the DCs take; 0 = unlimited.' }),
+        bindTime: duration().prefault('2ms').meta({ description: 'Mean time one bind takes at the DC.' }),
+      })
+      .prefault({})
+      .meta({ description: 'Shared on-prem AD capacity that every agent validates against.' }),
+    lockout: z
+      .strictObject({
+        threshold: z.int().min(1).default(10),
+        duration: duration({ positive: true }).prefault('60s'),
+      })
+      .prefault({})
+      .meta({ description: 'Smart lockout: failures before an account locks, and for how long.' }),
+  })
+  .transform(({ ptaTimeout, detectionDelay, directory, lockout, ...rest }) => ({
+    ...rest,
+    ptaTimeoutMs: ptaTimeout,
+    detectionDelayMs: detectionDelay,
+    directory: { concurrency: directory.concurrency, bindTimeMs: directory.bindTime },
+    lockout: { threshold: lockout.threshold, durationMs: lockout.duration },
+  }));
+
+const authorityHost = z
+  .union([z.enum(['public', 'usgov', 'china']), z.url({ protocol: /^https$/ })], {
+    error: (iss) => `expected public, usgov, china or an https:// URL, got ${show(iss.input)}`,
+  })
+  .default('public')
+  .transform((v) =>
+    v in AUTHORITY_HOSTS ? AUTHORITY_HOSTS[v as keyof typeof AUTHORITY_HOSTS] : v.replace(/\/+$/, ''),
+  );
+
+export const entraTargetSchema = z.strictObject({
+  kind: z.literal('entra'),
+  tenant: z.string().refine((v) => GUID_PATTERN.test(v) || DOMAIN_PATTERN.test(v), {
+    error: (iss) => `expected the tenant as a GUID or a verified domain, got ${show(iss.input)}`,
+  }),
+  clientId: guid('the client id (application id of a public client app registration)'),
+  authorityHost: authorityHost.meta({ description: 'public | usgov | china | an https:// URL' }),
+  scope: z.string().min(1).default('openid profile'),
+  clientSecretEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: (iss) =>
+        `expected the NAME of an environment variable holding the client secret (never the secret itself), got ${show(typeof iss.input === 'string' ? '(hidden)' : iss.input)}`,
+    })
+    .optional(),
+  confirmTenant: z
+    .string()
+    .optional()
+    .meta({ description: 'Must repeat the tenant: the interlock for non-loopback authorities.' }),
+  ca: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Extra CA file (PEM), relative to the profile's folder." }),
+  maxRate: rate({ positive: true }).prefault('20/s').meta({ description: 'Safety cap on the sign-in rate.' }),
+  pacing: z
+    .strictObject({
+      perUserPerMinute: z.int().min(1).max(60).default(4),
+      wrongPerUserPerHour: z.int().min(0).max(5).default(2),
+    })
+    .prefault({})
+    .meta({ description: 'Per-user limits that keep accounts far from smart lockout.' }),
+  breakers: z
+    .strictObject({
+      lockedShare: share().prefault('1%'),
+      ptaFailureShare: share().nullable().default(null),
+    })
+    .prefault({})
+    .meta({ description: 'Stop the run when lockouts, or optionally PTA failures, pass these shares.' }),
+});
+
+export const targetSchema = z
+  .discriminatedUnion('kind', [simTargetSchema, entraTargetSchema])
+  .prefault({ kind: 'sim' })
+  .meta({
+    description: 'Where sign-ins go: the embedded simulated tenant (sim) or a real test tenant (entra).',
+  });
