@@ -1,4 +1,4 @@
-import type { Outcome } from '../transport/outcome.js';
+import { isOutcome, type Outcome } from '../transport/outcome.js';
 
 /** Key used for replies that did not name an agent (every real tenant's replies). */
 export const TENANT = 'tenant';
@@ -20,6 +20,14 @@ export function seriesTag(agent: string, outcome: Outcome): SeriesTag {
   return `${agent}/${outcome}`;
 }
 
+/** The inverse of seriesTag; undefined when the tag is not `agent/outcome` with a known outcome. */
+export function parseSeriesTag(tag: string): { agent: string; outcome: Outcome } | undefined {
+  const slash = tag.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  const outcome = tag.slice(slash + 1);
+  return isOutcome(outcome) ? { agent: tag.slice(0, slash), outcome } : undefined;
+}
+
 /** Counters a worker keeps per interval beside its histograms. All add up across workers. */
 export interface IntervalCounters {
   /** Requests sent in the interval. */
@@ -34,6 +42,11 @@ export interface IntervalCounters {
   inFlight: number;
   /** AADSTS codes seen, verbatim, with counts (`"50126": 12`). Keeps unknown codes for `other`. */
   codes: Record<string, number>;
+  /**
+   * Latencies outside [0, HISTOGRAM.highestTrackableValue] (or not a number) recorded as the nearest bound
+   * instead of thrown away. Absent means 0 (added after the first version of this contract).
+   */
+  clamped?: number;
 }
 
 /** One histogram of one interval, encoded with HdrHistogram's compressed base64 form (as in .hlog files). */
