@@ -64,8 +64,8 @@ const sweepSchema = z
 /** The profile as written, checked field by field (before cross-checks and defaults that span fields). */
 export const profileObjectSchema = z.strictObject({
   $schema: z.string().optional().meta({ description: 'Path or URL of profile.schema.json, for editors.' }),
-  name: name('a profile name'),
-  description: z.string().optional(),
+  name: name('a profile name').meta({ description: 'Names the results folder: [A-Za-z0-9._-], up to 64.' }),
+  description: z.string().optional().meta({ description: 'What this profile is for.' }),
   target: targetSchema,
   users: usersSchema,
   agents: agentsSchema,
