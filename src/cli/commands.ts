@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { register as registerUsers } from './users.js';
+import { register as registerValidate } from './validate.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`. Registration is here so main.ts
@@ -6,4 +8,6 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerValidate(program);
+  registerUsers(program);
 }

@@ -1,0 +1,151 @@
+import { formatDuration } from './duration.js';
+import { peakRate, peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
+import { formatRate } from './rate.js';
+import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';
+import { formatShare } from './share.js';
+
+/** Facts about the users that only reading the users file can tell. */
+export interface UsersFacts {
+  readonly count: number;
+  readonly states: Readonly<Record<string, number>>;
+}
+
+/** A short human summary of a resolved profile, one labelled line (or block) per topic. */
+export function summarizeProfile(profile: Profile, users?: UsersFacts): string[] {
+  const out: string[] = [];
+  const row = (label: string, text: string) => {
+    out.push(`  ${label.padEnd(11)} ${text}`);
+  };
+  const more = (text: string) => {
+    out.push(`  ${''.padEnd(11)} ${text}`);
+  };
+  const block = (label: string, items: readonly string[]) => {
+    for (let i = 0; i < items.length; i++) out.push(`  ${(i === 0 ? label : '').padEnd(11)} ${items[i]}`);
+  };
+
+  row('name', profile.name + (profile.description ? ` - ${oneLine(profile.description)}` : ''));
+  const t = profile.target;
+  if (t.kind === 'sim') {
+    row(
+      'target',
+      `sim (simulated tenant ${t.domain}, ${t.tls ? 'https' : 'http'}, seed ${t.seed}, PTA timeout ${formatDuration(t.ptaTimeoutMs)})`,
+    );
+  } else {
+    row(
+      'target',
+      `entra ${t.tenant} at ${t.authorityHost} (cap ${formatRate(t.maxRate)}, ${t.pacing.perUserPerMinute}/min per user)`,
+    );
+  }
+  const u = profile.users;
+  const source =
+    u.file !== undefined ? `${users ? `${users.count} from ` : ''}${u.file}` : `${u.generate} generated`;
+  const states = users ? Object.entries(users.states).filter(([s]) => s !== 'active') : [];
+  row(
+    'users',
+    `${source}${states.length ? ` (${states.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}, ${formatShare(u.wrongPasswordShare)} wrong passwords`,
+  );
+
+  const agents = profile.agents.list;
+  const capacity = agents.reduce((sum, a) => sum + a.capacity, 0);
+  row('agents', `${agents.length}${t.kind === 'sim' ? `, capacity ${formatRate(capacity)} together` : ''}`);
+  for (const a of agents) more(describeAgent(a));
+
+  const l = profile.load;
+  row(
+    'load',
+    `${l.arrivals} arrivals, workers ${l.workers}, up to ${l.connections} connections, timeout ${formatDuration(l.timeoutMs)}, interval ${formatDuration(l.intervalMs)}`,
+  );
+  block('phases', l.phases.map(describePhase));
+
+  const peak = peakTargetRate(profile);
+  const total = totalDurationMs(profile);
+  const use =
+    t.kind === 'sim' && capacity > 0
+      ? ` (${Math.round((peak / capacity) * 100)}% of the agents' capacity)`
+      : '';
+  row('total', `${formatDuration(total)}, peak target ${formatRate(peak)}${use}`);
+
+  if (profile.sweep) {
+    const s = profile.sweep;
+    const stop = [
+      s.stopWhen.p99Ms !== undefined ? `p99 > ${formatDuration(s.stopWhen.p99Ms)}` : '',
+      s.stopWhen.errorRate !== undefined ? `errors > ${formatShare(s.stopWhen.errorRate)}` : '',
+    ].filter(Boolean);
+    row(
+      'sweep',
+      `agents ${s.agentCounts.join(', ')}: ${formatDuration(phasesDurationMs(profile))} each, ${formatDuration(s.settleMs)} settle${stop.length ? `, next count once ${stop.join(' or ')}` : ''}`,
+    );
+  }
+  block('timeline', profile.agents.timeline.map(describeEvent));
+  if (profile.thresholds.length === 0) row('thresholds', 'none (the exit code will not depend on results)');
+  block(
+    'thresholds',
+    profile.thresholds.map((th) => th.expression),
+  );
+  return out;
+}
+
+/** Things that are legal but probably not what was meant. */
+export function profileWarnings(profile: Profile, users?: UsersFacts): string[] {
+  const warnings: string[] = [];
+  const peak = peakTargetRate(profile);
+  const t = profile.target;
+  if (t.kind === 'entra' && users) {
+    const paced = (users.count * t.pacing.perUserPerMinute) / 60;
+    if (peak > paced) {
+      warnings.push(
+        `${users.count} users at ${t.pacing.perUserPerMinute}/min each allow ${formatRate(paced)}; above that, arrivals are skipped (counted as "skipped: pacing"). Add users or lower the load.`,
+      );
+    }
+  }
+  if (t.kind === 'sim') {
+    const capacity = profile.agents.list.reduce((sum, a) => sum + a.capacity, 0);
+    if (capacity > 0 && peak > capacity * 1.5 && !profile.sweep) {
+      warnings.push(
+        `the peak (${formatRate(peak)}) is well above the agents' capacity (${formatRate(capacity)}); expect PTA timeouts (80002).`,
+      );
+    }
+  }
+  return warnings;
+}
+
+function describeAgent(a: AgentSpec): string {
+  return `${a.name}: ${a.cores} cores, ${formatRate(a.capacity)}, version ${a.version}, site ${a.site}${a.host ? `, host ${a.host}` : ''}`;
+}
+
+function describePhase(p: Phase): string {
+  const head = `${p.name.padEnd(12)} ${formatDuration(p.durationMs).padStart(6)}  `;
+  switch (p.shape) {
+    case 'constant':
+      return `${head}constant ${formatRate(p.rate)}`;
+    case 'ramp':
+      return `${head}ramp ${formatRate(p.from)} -> ${formatRate(p.to)}`;
+    case 'burst':
+      return `${head}burst ${formatRate(p.base)}, spikes of ${formatRate(p.spike)} for ${formatDuration(p.widthMs)} every ${formatDuration(p.everyMs)}${p.offsetMs ? ` from ${formatDuration(p.offsetMs)}` : ''}`;
+    case 'step':
+      return `${head}step ${formatRate(p.start)} +${formatRate(p.increment)} every ${formatDuration(p.everyMs)} up to ${formatRate(peakRate(p))}`;
+  }
+}
+
+function describeEvent(e: TimelineEvent): string {
+  const at = formatDuration(e.atMs).padStart(6);
+  switch (e.action) {
+    case 'add':
+      return `${at}  add ${describeAgent(e.agent)}`;
+    case 'remove':
+      return `${at}  remove ${e.agent} (${e.mode})`;
+    case 'degrade':
+      return `${at}  degrade ${e.agent}: ${e.slowFactor}x slower, ${formatShare(e.errorRate)} errors`;
+    case 'restore':
+      return `${at}  restore ${e.agent}`;
+    case 'fail-site':
+      return `${at}  fail site ${e.site} (${e.mode})`;
+    case 'restore-site':
+      return `${at}  restore site ${e.site}`;
+  }
+}
+
+function oneLine(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
