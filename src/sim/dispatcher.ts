@@ -1,0 +1,230 @@
+import { seededRandom } from '../users/prng.js';
+import type { Agent, AgentRun } from './agent.js';
+import { DirectoryStage } from './directory-stage.js';
+import { Fifo } from './fifo.js';
+import type { DirectoryCapacity } from './options.js';
+import { LognormalSampler } from './service-time.js';
+import type { TimerWheel } from './timer-wheel.js';
+
+/** How a validation ended: the agent checked the password, or one of the PTA failure codes. */
+export type Verdict = 'checked' | 80001 | 80002 | 80005 | 80007;
+
+/** The dispatcher's bookkeeping for one password validation; the token endpoint extends it. */
+export class Validation {
+  done = false;
+  arrivedAt = 0;
+  deadline = 0;
+  readyAt = 0;
+  run: AgentRun | null = null;
+}
+
+export interface DispatcherOptions<V extends Validation> {
+  readonly wheel: TimerWheel;
+  readonly ptaTimeoutMs: number;
+  readonly detectionDelayMs: number;
+  readonly seed: number;
+  readonly directory?: DirectoryCapacity | undefined;
+  /** Called exactly once per submitted validation. `agent` is null when no agent ever held it. */
+  readonly answer: (v: V, verdict: Verdict, agent: Agent | null) => void;
+}
+
+/**
+ * Entra's side of PTA: one shared queue, agents as competing consumers. Every idle core of an agent
+ * is a receiver waiting on the queue; a request goes to a random idle receiver (so load spreads by
+ * who is free), else waits in FIFO order until a core frees or its deadline passes (80002).
+ * Times are virtual: a core that frees at `at` starts its next validation at `at` even when the
+ * timer ran late, so agent throughput does not depend on event-loop lag.
+ */
+export class Dispatcher<V extends Validation> {
+  private readonly queue = new Fifo<V>();
+  private idle: AgentRun[] = [];
+  private receivingRuns = 0;
+  private sweepPending = false;
+  private readonly random: () => number;
+  private readonly sampler: LognormalSampler;
+  private readonly dc: DirectoryStage<V> | undefined;
+  private readonly wheel: TimerWheel;
+
+  constructor(private readonly opts: DispatcherOptions<V>) {
+    this.wheel = opts.wheel;
+    this.random = seededRandom(opts.seed, 'sim-dispatch');
+    this.sampler = new LognormalSampler(this.random);
+    if (opts.directory) {
+      const dcSampler = new LognormalSampler(seededRandom(opts.seed, 'sim-directory'));
+      this.dc = new DirectoryStage(opts.directory, dcSampler, this.wheel, this.finish);
+    }
+  }
+
+  get queueDepth(): number {
+    return this.queue.length + (this.dc?.queueDepth ?? 0);
+  }
+
+  /** Hands a validation to an agent, queues it, or answers 80001 when no agent listens at all. */
+  submit(v: V): void {
+    const now = this.wheel.now();
+    v.arrivedAt = now;
+    v.deadline = now + this.opts.ptaTimeoutMs;
+    if (this.receivingRuns === 0) {
+      v.done = true;
+      this.opts.answer(v, 80001, null);
+      return;
+    }
+    if (this.queue.length === 0) {
+      const run = this.takeIdle();
+      if (run !== null) {
+        this.begin(run, v, now);
+        return;
+      }
+    }
+    this.queue.push(v);
+    if (!this.sweepPending) {
+      this.sweepPending = true;
+      this.wheel.at(v.deadline, this.sweep, null);
+    }
+  }
+
+  /** A run starts (or resumes) listening with all its cores; it serves whatever is queued. */
+  listen(run: AgentRun): void {
+    this.receivingRuns++;
+    for (let i = run.busy; i < run.cores; i++) this.idle.push(run);
+    const now = this.wheel.now();
+    while (this.queue.length > 0) {
+      const next = this.takeIdle();
+      if (next === null) break;
+      this.release(next, now, false);
+    }
+  }
+
+  /** A run's receivers leave the queue (drain, or a crash once Entra notices). */
+  unlisten(run: AgentRun): void {
+    if (!run.accepting) return;
+    run.accepting = false;
+    this.receivingRuns--;
+    this.idle = this.idle.filter((r) => r !== run);
+    if (run.busy === 0) this.ended(run);
+  }
+
+  /**
+   * The agent dies. Its listener looks alive to Entra for `detectionDelayMs` (how fast Entra stops
+   * routing to a dead agent is unconfirmed), so it keeps taking its share; nothing it took is answered.
+   */
+  crash(run: AgentRun): void {
+    run.silent = true;
+    if (this.opts.detectionDelayMs <= 0) this.unlisten(run);
+    else this.wheel.at(this.wheel.now() + this.opts.detectionDelayMs, this.detected, run);
+  }
+
+  /** Stops every timer; pending validations are never answered (the server is closing). */
+  stop(): void {
+    this.wheel.stop();
+  }
+
+  private readonly detected = (run: AgentRun): void => this.unlisten(run);
+
+  private takeIdle(): AgentRun | null {
+    const idle = this.idle;
+    while (idle.length > 0) {
+      const i = Math.floor(this.random() * idle.length);
+      const run = idle[i]!;
+      idle[i] = idle[idle.length - 1]!;
+      idle.pop();
+      if (run.accepting) return run;
+    }
+    return null;
+  }
+
+  private begin(run: AgentRun, v: V, start: number): void {
+    run.busy++;
+    run.agent.inFlight++;
+    v.run = run;
+    const end = start + this.sampler.sample(run.agent.meanServiceMs);
+    if (this.dc !== undefined && !run.silent) {
+      this.wheel.at(end, this.agentStageDone, v);
+      this.wheel.at(v.deadline, this.expire, v);
+    } else {
+      this.wheel.at(end, this.finish, v);
+      if (end > v.deadline) this.wheel.at(v.deadline, this.expire, v);
+    }
+  }
+
+  private readonly agentStageDone = (v: V, at: number): void => {
+    if (v.run!.silent) this.finish(v, at);
+    else this.dc!.enter(v, at);
+  };
+
+  private readonly finish = (v: V, at: number): void => {
+    const run = v.run!;
+    const agent = run.agent;
+    if (!v.done) {
+      if (run.silent) {
+        if (v.deadline <= this.wheel.now()) this.timeout(v, agent);
+        else this.wheel.at(v.deadline, this.expire, v);
+      } else if (at > v.deadline) {
+        this.timeout(v, agent);
+      } else if (agent.errorRate > 0 && this.random() < agent.errorRate) {
+        agent.failed++;
+        v.done = true;
+        this.opts.answer(v, this.random() < 0.5 ? 80007 : 80005, agent);
+      } else {
+        agent.served++;
+        v.done = true;
+        this.opts.answer(v, 'checked', agent);
+      }
+    }
+    this.release(run, at, true);
+  };
+
+  /** A core of `run` is free at virtual time `at`: take the oldest live queued request, or go idle. */
+  private release(run: AgentRun, at: number, wasBusy: boolean): void {
+    if (wasBusy) {
+      run.busy--;
+      run.agent.inFlight--;
+    }
+    if (!run.accepting) {
+      if (run.busy === 0) this.ended(run);
+      return;
+    }
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+      if (next.done) continue;
+      const start = Math.max(at, next.arrivedAt);
+      // Expired while queued: it must not cost agent time; it is answered now (its deadline has passed).
+      if (start >= next.deadline) {
+        this.timeout(next, null);
+        continue;
+      }
+      this.begin(run, next, start);
+      return;
+    }
+    this.idle.push(run);
+  }
+
+  private ended(run: AgentRun): void {
+    const agent = run.agent;
+    if (agent.run === run && agent.lifecycle === 'draining') agent.lifecycle = 'removed';
+  }
+
+  private readonly expire = (v: V): void => {
+    if (!v.done) this.timeout(v, v.run?.agent ?? null);
+  };
+
+  private timeout(v: V, agent: Agent | null): void {
+    v.done = true;
+    if (agent !== null) agent.timedOut++;
+    this.opts.answer(v, 80002, agent);
+  }
+
+  /** Queued requests expire in arrival order (one timeout for all), so only the head needs a timer. */
+  private readonly sweep = (): void => {
+    this.sweepPending = false;
+    const now = this.wheel.now();
+    for (let head = this.queue.peek(); head !== undefined; head = this.queue.peek()) {
+      if (!head.done && head.deadline > now) {
+        this.sweepPending = true;
+        this.wheel.at(head.deadline, this.sweep, null);
+        return;
+      }
+      this.queue.shift();
+      if (!head.done) this.timeout(head, null);
+    }
+  };
+}
