@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { UsersError } from '../errors.js';
+import type { TestUser, UserState } from '../users/types.js';
+
+export interface DirectoryUser {
+  /** As loaded (Entra keeps the UPN's case). */
+  readonly username: string;
+  /** Lower-case UPN: the lookup and lockout key. */
+  readonly key: string;
+  readonly password: string;
+  readonly state: UserState;
+  /** Object id, made on first successful sign-in so loading a million users stays cheap. */
+  oid?: string;
+}
+
+/**
+ * The tenant's cloud directory: users by UPN (compared without case, as Entra does) and the verified
+ * domains, which are the sim's domain plus every domain its users live in.
+ */
+export class UserDirectory {
+  private readonly users = new Map<string, DirectoryUser>();
+  readonly domains = new Set<string>();
+
+  constructor(readonly primaryDomain: string) {
+    this.domains.add(primaryDomain.toLowerCase());
+  }
+
+  get size(): number {
+    return this.users.size;
+  }
+
+  /** Adds users, replacing any with the same UPN; a batch naming one UPN twice is refused. */
+  load(users: readonly TestUser[], source = 'users'): void {
+    const seen = new Set<string>();
+    for (const [i, u] of users.entries()) {
+      const key = u.username.toLowerCase();
+      if (seen.has(key)) {
+        throw new UsersError(
+          `${source}[${i}]: duplicate username '${u.username}'. Usernames are compared without case, as Entra does; remove or rename one of them.`,
+        );
+      }
+      seen.add(key);
+    }
+    for (const u of users) {
+      const key = u.username.toLowerCase();
+      this.users.set(key, { username: u.username, key, password: u.password, state: u.state });
+      const at = key.lastIndexOf('@');
+      if (at > 0) this.domains.add(key.slice(at + 1));
+    }
+  }
+
+  find(username: string): DirectoryUser | undefined {
+    return this.users.get(username.toLowerCase());
+  }
+
+  isVerifiedDomain(domain: string): boolean {
+    return this.domains.has(domain.toLowerCase());
+  }
+}
+
+/** A stable GUID-shaped id derived from a name (same name, same id across runs). */
+export function guidFrom(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function objectId(user: DirectoryUser): string {
+  user.oid ??= guidFrom(`user:${user.key}`);
+  return user.oid;
+}
