@@ -1,0 +1,179 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { USER_STATES } from '../users/types.js';
+import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
+import { agentSpecSchema, degradeSchema, describeIssues } from './agent-spec.js';
+import type { SimCounters } from './counters.js';
+import type { UserDirectory } from './user-directory.js';
+
+const SMALL_BODY = 64 * 1024;
+/** Enough for a million generated users in one `POST /_sim/users`. */
+const USERS_BODY = 256 * 1024 * 1024;
+
+const usersBodySchema = z.strictObject({
+  users: z.array(
+    z.strictObject({
+      username: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'a user principal name like user@contoso.test'),
+      password: z.string().min(1),
+      state: z.enum(USER_STATES).default('active'),
+    }),
+  ),
+});
+
+export interface AdminDeps {
+  readonly token: string;
+  readonly pool: AgentPool;
+  readonly users: UserDirectory;
+  readonly counters: SimCounters;
+  readonly queueDepth: () => number;
+  readonly startedAt: number;
+  readonly now: () => number;
+}
+
+class BadRequest extends Error {}
+
+/**
+ * The sim's control surface under `/_sim/` (bearer token, compared in constant time). Used by the
+ * harness to change the agent set mid-run and by tests; never part of what a real tenant offers.
+ */
+export class AdminApi {
+  private readonly tokenDigest: Buffer;
+
+  constructor(private readonly d: AdminDeps) {
+    this.tokenDigest = digest(`Bearer ${d.token}`);
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+    if (!timingSafeEqual(digest(req.headers.authorization ?? ''), this.tokenDigest)) {
+      req.resume();
+      send(res, 401, {
+        error: 'unauthorized',
+        message: 'the sim admin API needs header Authorization: Bearer <admin token> (see the ready line).',
+      });
+      return;
+    }
+    const limit = path === '/_sim/users' ? USERS_BODY : SMALL_BODY;
+    readBody(req, limit)
+      .then((body) =>
+        this.route(req.method ?? 'GET', path.split('/').slice(2).map(decodeURIComponent), query, body),
+      )
+      .then(([status, payload]) => send(res, status, payload))
+      .catch((err: unknown) => {
+        if (err instanceof AgentOpError) {
+          return send(res, err.status, {
+            error: err.status === 404 ? 'not_found' : 'conflict',
+            message: err.message,
+          });
+        }
+        if (err instanceof BadRequest) return send(res, 400, { error: 'bad_request', message: err.message });
+        send(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) });
+      });
+  }
+
+  private async route(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: string,
+  ): Promise<[number, unknown]> {
+    const { pool } = this.d;
+    const [area, name, verb] = parts;
+    const key = `${method} ${area}${name === undefined ? '' : '/:'}${verb === undefined ? '' : `/${verb}`}`;
+    switch (key) {
+      case 'GET agents':
+        return [200, { agents: pool.list(), queueDepth: this.d.queueDepth() }];
+      case 'POST agents':
+        return [201, { agent: pool.add(parse(agentSpecSchema, body, 'agent')).view() }];
+      case 'DELETE agents/:':
+        return [200, { agent: pool.remove(name!, mode(query)).view() }];
+      case 'POST agents/:/degrade':
+        return [200, { agent: pool.degrade(name!, parse(degradeSchema, body || '{}', 'degrade')).view() }];
+      case 'POST agents/:/restore':
+        return [200, { agent: pool.restore(name!).view() }];
+      case 'POST sites/:/fail':
+        return [200, { agents: pool.failSite(name!, mode(query)).map((a) => a.view()) }];
+      case 'POST sites/:/restore':
+        return [200, { agents: pool.restoreSite(name!).map((a) => a.view()) }];
+      case 'GET counters':
+        return [200, this.counters()];
+      case 'POST users': {
+        const { users } = parse(usersBodySchema, body, 'users');
+        this.d.users.load(users, 'users');
+        return [204, undefined];
+      }
+      default:
+        throw notFound(method, parts);
+    }
+  }
+
+  private counters(): Record<string, unknown> {
+    const { counters, pool } = this.d;
+    const agents = pool.list();
+    const sum = (pick: (a: (typeof agents)[number]) => number) => agents.reduce((n, a) => n + pick(a), 0);
+    return {
+      requests: counters.requests,
+      byCode: counters.byCode(),
+      served: sum((a) => a.served),
+      failed: sum((a) => a.failed),
+      timedOut: counters.of(80002),
+      unavailable: counters.of(80001),
+      queueDepth: this.d.queueDepth(),
+      inFlight: pool.inFlight,
+      agentsListening: agents.filter((a) => a.state === 'active' || a.state === 'degraded').length,
+      users: this.d.users.size,
+      uptimeMs: Math.round(this.d.now() - this.d.startedAt),
+    };
+  }
+}
+
+function mode(query: URLSearchParams): RemoveMode {
+  const m = query.get('mode') ?? 'drain';
+  if (m !== 'drain' && m !== 'crash') throw new BadRequest(`mode must be drain or crash, got '${m}'`);
+  return m;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new BadRequest(`${what}: the body must be JSON`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new BadRequest(describeIssues(what, result.error));
+  return result.data;
+}
+
+function notFound(method: string, parts: string[]): AgentOpError {
+  return new AgentOpError(404, `no admin route ${method} /_sim/${parts.join('/')}`);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > limit) reject(new BadRequest(`the body is larger than ${limit} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  if (payload === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+}
