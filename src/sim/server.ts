@@ -1,0 +1,257 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { AADSTS } from '../transport/protocol.js';
+import { AdminApi } from './admin-api.js';
+import { AgentPool } from './agent-pool.js';
+import { agentSpecSchema, defaultAgents, describeIssues, versionsSchema } from './agent-spec.js';
+import { SimCounters } from './counters.js';
+import { instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
+import { Dispatcher } from './dispatcher.js';
+import { errorBody, replyIds, Stamp } from './entra-errors.js';
+import { SmartLockout } from './lockout.js';
+import { DEFAULTS, type SimOptions, systemClock } from './options.js';
+import { ScopeValidator } from './scope.js';
+import { makeSelfSignedCert } from './self-signed-cert.js';
+import { TimerWheel } from './timer-wheel.js';
+import { TokenEndpoint } from './token-endpoint.js';
+import { TokenMinter } from './tokens.js';
+import { UserDirectory } from './user-directory.js';
+
+export type { SimOptions } from './options.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TOKEN_SUFFIX = '/oauth2/v2.0/token';
+const OIDC_SUFFIX = '/v2.0/.well-known/openid-configuration';
+const KEYS_SUFFIX = '/discovery/v2.0/keys';
+
+export interface SimHandle {
+  /** `http(s)://host:port` */
+  readonly url: string;
+  readonly tenant: string;
+  readonly domain: string;
+  readonly clientId: string;
+  readonly adminToken: string;
+  readonly seed: number;
+  /** CA PEM file clients should trust (TLS mode only). */
+  readonly caFile?: string;
+  readonly caPem?: string;
+  readonly pool: AgentPool;
+  readonly users: UserDirectory;
+  readonly counters: SimCounters;
+  readonly lockout: SmartLockout;
+  readonly queueDepth: () => number;
+  close(): Promise<void>;
+}
+
+/** Starts the simulated tenant and resolves once it listens. */
+export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? (() => {});
+  const tenant = guidOption('tenant', options.tenant);
+  const clientId = guidOption('client id', options.clientId);
+  const seed = options.seed ?? randomInt(1, 2 ** 31);
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  const domain = (options.domain ?? domainOf(options.users?.[0]?.username) ?? DEFAULTS.domain).toLowerCase();
+  const versions = checkedVersions(options.versions ?? {});
+  const ptaTimeoutMs = positive('ptaTimeoutMs', options.ptaTimeoutMs ?? DEFAULTS.ptaTimeoutMs);
+  const detectionDelayMs = options.detectionDelayMs ?? DEFAULTS.detectionDelayMs;
+  const lockoutPolicy = options.lockout ?? DEFAULTS.lockout;
+
+  const users = new UserDirectory(domain);
+  users.load(options.users ?? []);
+  const counters = new SimCounters();
+  const lockout = new SmartLockout(lockoutPolicy, clock);
+  const wheel = new TimerWheel();
+  const stamp = new Stamp(clock);
+
+  const tls = options.tls
+    ? makeSelfSignedCert({ hosts: [...new Set(['127.0.0.1', 'localhost', options.host ?? DEFAULTS.host])] })
+    : undefined;
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem, noDelay: true })
+    : createHttpServer({ noDelay: true });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+
+  const host = options.host ?? DEFAULTS.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const endpoint = new TokenEndpoint({
+    tenant,
+    clientId,
+    users,
+    lockout,
+    scopes: new ScopeValidator(clientId),
+    minter: new TokenMinter(tenant, clientId, url),
+    counters,
+    stamp,
+    clock,
+  });
+  const dispatcher = new Dispatcher({
+    wheel,
+    ptaTimeoutMs,
+    detectionDelayMs,
+    seed,
+    directory: options.directory,
+    answer: endpoint.answer,
+  });
+  endpoint.dispatcher = dispatcher;
+  const pool = new AgentPool(dispatcher, versions, log);
+  for (const spec of checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents))) pool.add(spec);
+  const queueDepth = () => dispatcher.queueDepth;
+  const startedAt = performance.now();
+  const admin = new AdminApi({
+    token: adminToken,
+    pool,
+    users,
+    counters,
+    queueDepth,
+    startedAt,
+    now: () => performance.now(),
+  });
+  const discovery = { base: url, tenant, domain };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    if (path.endsWith(TOKEN_SUFFIX) && req.method === 'POST') {
+      const segment = path.slice(1, path.length - TOKEN_SUFFIX.length);
+      if (segment !== '' && !segment.includes('/')) return endpoint.handle(req, res, safeDecode(segment));
+    }
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
+    req.resume();
+    if (req.method !== 'GET') return json(res, 405, { error: 'method_not_allowed' });
+    if (path === '/common/discovery/instance') {
+      return json(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
+    }
+    if (path.toLowerCase() === '/getuserrealm.srf') {
+      return json(
+        res,
+        200,
+        userRealm(query.get('login') ?? '', (d) => users.isVerifiedDomain(d), domain),
+      );
+    }
+    const segment = path.split('/')[1] ?? '';
+    const known = (s: string) =>
+      s === tenant || s === 'common' || s === 'organizations' || users.isVerifiedDomain(s);
+    if (path.endsWith(OIDC_SUFFIX) || path.endsWith(KEYS_SUFFIX)) {
+      const s = safeDecode(segment).toLowerCase();
+      if (!known(s)) {
+        const body = errorBody(
+          AADSTS.tenantNotFound,
+          { tenant: safeDecode(segment) },
+          replyIds(undefined),
+          stamp.now(),
+        );
+        return json(res, 400, { ...body, error: 'invalid_tenant' });
+      }
+      return json(res, 200, path.endsWith(KEYS_SUFFIX) ? { keys: [] } : openIdConfiguration(discovery, s));
+    }
+    json(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
+  });
+
+  log(`sim listening on ${url} (tenant ${tenant}, domain ${domain}, ${users.size} users, seed ${seed})`);
+  return {
+    url,
+    tenant,
+    domain,
+    clientId,
+    adminToken,
+    seed,
+    ...(tls ? { caPem: tls.certPem, caFile: writeCa(tls.certPem, options.caFile) } : {}),
+    pool,
+    users,
+    counters,
+    lockout,
+    queueDepth,
+    close: () =>
+      new Promise<void>((resolve) => {
+        dispatcher.stop();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function writeCa(pem: string, path: string | undefined): string {
+  const file = path ?? join(tmpdir(), `ptaload-sim-ca-${process.pid}-${randomUUID().slice(0, 8)}.pem`);
+  try {
+    writeFileSync(file, pem);
+  } catch (err) {
+    throw new UsageError(
+      `cannot write the CA certificate to ${file}: ${(err as Error).message}. Pass a writable path with --ca-out.`,
+    );
+  }
+  return file;
+}
+
+function guidOption(what: string, value: string | undefined): string {
+  if (value === undefined) return randomUUID();
+  if (!GUID.test(value))
+    throw new UsageError(`the sim's ${what} must be a GUID like 8a1f…-…, got '${value}'.`);
+  return value.toLowerCase();
+}
+
+function positive(what: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`sim option ${what} must be a positive number, got ${value}.`);
+  return value;
+}
+
+function domainOf(username: string | undefined): string | undefined {
+  const at = username?.lastIndexOf('@') ?? -1;
+  return at > 0 ? username!.slice(at + 1) : undefined;
+}
+
+function checkedAgents(specs: readonly unknown[]) {
+  const seen = new Set<string>();
+  return specs.map((spec, i) => {
+    const r = agentSpecSchema.safeParse(spec);
+    if (!r.success) throw new UsageError(`${describeIssues(`agents[${i}]`, r.error)}.`);
+    if (seen.has(r.data.name))
+      throw new UsageError(
+        `agents[${i}]: the agent name '${r.data.name}' is used twice; agent names must be unique.`,
+      );
+    seen.add(r.data.name);
+    return r.data;
+  });
+}
+
+function checkedVersions(versions: unknown) {
+  const r = versionsSchema.safeParse(versions);
+  if (!r.success) throw new UsageError(`${describeIssues('versions', r.error)}.`);
+  return r.data;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function json(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(payload));
+}
