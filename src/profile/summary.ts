@@ -23,7 +23,8 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
     for (let i = 0; i < items.length; i++) out.push(`  ${(i === 0 ? label : '').padEnd(11)} ${items[i]}`);
   };
 
-  row('name', profile.name + (profile.description ? ` - ${oneLine(profile.description)}` : ''));
+  row('name', profile.name);
+  if (profile.description) more(oneLine(profile.description));
   const t = profile.target;
   if (t.kind === 'sim') {
     row(
@@ -46,9 +47,14 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
   );
 
   const agents = profile.agents.list;
-  const capacity = agents.reduce((sum, a) => sum + a.capacity, 0);
-  row('agents', `${agents.length}${t.kind === 'sim' ? `, capacity ${formatRate(capacity)} together` : ''}`);
-  for (const a of agents) more(describeAgent(a));
+  const most = mostAgents(profile);
+  const capacity = most.capacity;
+  const grows = most.count > agents.length ? ` at start, up to ${most.count} later` : '';
+  row(
+    'agents',
+    `${agents.length}${grows}${t.kind === 'sim' ? `, capacity up to ${formatRate(capacity)} together` : ''}`,
+  );
+  for (const group of groupAgents(agents)) more(group);
 
   const l = profile.load;
   row(
@@ -63,7 +69,8 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
     t.kind === 'sim' && capacity > 0
       ? ` (${Math.round((peak / capacity) * 100)}% of the agents' capacity)`
       : '';
-  row('total', `${formatDuration(total)}, peak target ${formatRate(peak)}${use}`);
+  const bound = profile.sweep && Object.keys(profile.sweep.stopWhen).length > 0 ? 'at most ' : '';
+  row('total', `${bound}${formatDuration(total)}, peak target ${formatRate(peak)}${use}`);
 
   if (profile.sweep) {
     const s = profile.sweep;
@@ -99,7 +106,7 @@ export function profileWarnings(profile: Profile, users?: UsersFacts): string[] 
     }
   }
   if (t.kind === 'sim') {
-    const capacity = profile.agents.list.reduce((sum, a) => sum + a.capacity, 0);
+    const capacity = mostAgents(profile).capacity;
     if (capacity > 0 && peak > capacity * 1.5 && !profile.sweep) {
       warnings.push(
         `the peak (${formatRate(peak)}) is well above the agents' capacity (${formatRate(capacity)}); expect PTA timeouts (80002).`,
@@ -110,7 +117,55 @@ export function profileWarnings(profile: Profile, users?: UsersFacts): string[] 
 }
 
 function describeAgent(a: AgentSpec): string {
-  return `${a.name}: ${a.cores} cores, ${formatRate(a.capacity)}, version ${a.version}, site ${a.site}${a.host ? `, host ${a.host}` : ''}`;
+  return `${a.name}: ${agentTraits(a)}`;
+}
+
+function agentTraits(a: AgentSpec): string {
+  return `${a.cores} cores, ${formatRate(a.capacity)}, version ${a.version}, site ${a.site}${a.host ? `, host ${a.host}` : ''}`;
+}
+
+/** Runs of alike agents on one line: `agent-1 .. agent-8: 4 cores, ...`. */
+function groupAgents(agents: readonly AgentSpec[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < agents.length; ) {
+    const traits = agentTraits(agents[i]!);
+    let j = i + 1;
+    while (j < agents.length && agentTraits(agents[j]!) === traits) j++;
+    const names =
+      j - i > 2
+        ? `${agents[i]!.name} .. ${agents[j - 1]!.name}`
+        : agents
+            .slice(i, j)
+            .map((a) => a.name)
+            .join(', ');
+    lines.push(`${names}: ${traits}`);
+    i = j;
+  }
+  return lines;
+}
+
+/** The most agents (and their capacity) running at once, following the timeline. */
+function mostAgents(profile: Profile): { count: number; capacity: number } {
+  const running = new Map(profile.agents.list.map((a) => [a.name, a]));
+  const failed = new Map<string, AgentSpec[]>();
+  const sum = () => [...running.values()].reduce((s, a) => s + a.capacity, 0);
+  let most = { count: running.size, capacity: sum() };
+  for (const e of profile.agents.timeline) {
+    if (e.action === 'add') running.set(e.agent.name, e.agent);
+    else if (e.action === 'remove') running.delete(e.agent);
+    else if (e.action === 'fail-site') {
+      const members = [...running.values()].filter((a) => a.site === e.site);
+      failed.set(e.site, members);
+      for (const a of members) running.delete(a.name);
+    } else if (e.action === 'restore-site') {
+      for (const a of failed.get(e.site) ?? []) running.set(a.name, a);
+    }
+    const capacity = sum();
+    if (capacity > most.capacity || running.size > most.count) {
+      most = { count: Math.max(most.count, running.size), capacity: Math.max(most.capacity, capacity) };
+    }
+  }
+  return most;
 }
 
 function describePhase(p: Phase): string {
@@ -147,5 +202,5 @@ function describeEvent(e: TimelineEvent): string {
 
 function oneLine(text: string): string {
   const line = text.trim().split('\n')[0]!.trim();
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  return line;
 }
