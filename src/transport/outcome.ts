@@ -54,4 +54,9 @@ export interface Classified {
   readonly code?: number;
   /** Seconds from a 429's `Retry-After`. */
   readonly retryAfterS?: number;
+  /**
+   * What was odd about the reply, verbatim enough to diagnose it (status and the start of an HTML page, an
+   * OAuth `error` without a code, the network error's code and message). Only set for the rarer classes.
+   */
+  readonly detail?: string;
 }
