@@ -1,0 +1,267 @@
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { Histogram } from 'hdr-histogram-js';
+import { Piscina } from 'piscina';
+import { IntervalMerger, type MergedInterval } from '../metrics/merge.js';
+import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
+import type { Phase, TimelineEvent } from '../profile/schema.js';
+import type { AppliedEvent, Target } from '../targets/target.js';
+import { AgentRoster } from './agent-roster.js';
+import { ArrivalSchedule } from './arrival-schedule.js';
+import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from './worker-protocol.js';
+
+export interface LoadPlan {
+  readonly phases: readonly Phase[];
+  readonly arrivals: 'uniform' | 'poisson';
+  readonly seed: number;
+  readonly intervalMs: number;
+  readonly lateThresholdMs: number;
+  readonly workers: number;
+  readonly connections: number;
+  readonly timeoutMs: number;
+  readonly wrongPasswordShare: number;
+  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  readonly timeline: readonly TimelineEvent[];
+  /** How long to wait for in-flight replies after a stop is asked. */
+  readonly stopGraceMs: number;
+  /** This harness's slice when sharded (users and 1/n of the rate). */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/** A timeline event as it happened. */
+export interface TimelineOutcome extends AppliedEvent {
+  readonly event: TimelineEvent;
+  readonly appliedAtMs: number;
+}
+
+export interface LoadSink {
+  interval(record: IntervalRecord, histograms: Map<SeriesTag, Histogram>): void | Promise<void>;
+  timeline(outcome: TimelineOutcome): void | Promise<void>;
+  note(text: string): void;
+  /** Called about once a second with live figures for progress display. */
+  progress?(live: LiveFigures): void;
+}
+
+export interface LiveFigures {
+  readonly elapsedMs: number;
+  readonly totalMs: number;
+  readonly phase: string;
+  readonly inFlight: number;
+  readonly activeAgents: readonly string[];
+}
+
+/** Asked by the coordinator after every interval; a string stops the run as failed, with that reason. */
+export type Breaker = (record: IntervalRecord, histograms: Map<SeriesTag, Histogram>) => string | undefined;
+
+export interface LoadResult {
+  readonly status: 'completed' | 'interrupted' | 'failed';
+  readonly failure?: string;
+  readonly startEpochMs: number;
+  readonly endMs: number;
+  readonly workers: readonly WorkerResult[];
+  readonly lostWorkers: number;
+}
+
+const WORKER_FILE = fileURLToPath(
+  new URL(`../../workers/signin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
+const MAX_REPLACEMENTS = 5;
+/** How long an interval waits for a slow worker's snapshot before it is written without it. */
+const STRAGGLER_INTERVALS = 3;
+
+/**
+ * Drives one run: a piscina pool of workers each firing its share of the open-model schedule, the agent
+ * timeline applied on time, snapshots merged per interval and handed to the sink in order.
+ */
+export async function runLoad(
+  plan: LoadPlan,
+  target: Target,
+  sink: LoadSink,
+  opts: { signal?: AbortSignal; breakers?: readonly Breaker[] } = {},
+): Promise<LoadResult> {
+  // The whole run's schedule, for target rates and phase names; workers walk their own shares of it.
+  const schedule = new ArrivalSchedule(plan.phases, { arrivals: plan.arrivals, seed: plan.seed });
+  const shardFactor = 1 / (plan.shard?.count ?? 1);
+  const totalMs = schedule.totalDurationMs;
+  const roster = new AgentRoster(target.agents);
+  const pool = new Piscina({
+    filename: WORKER_FILE,
+    minThreads: plan.workers,
+    maxThreads: plan.workers,
+    idleTimeout: 60_000,
+    concurrentTasksPerWorker: 1,
+  });
+  // Time zero a little ahead, so every worker is loaded and waiting when the first arrival is due.
+  const startEpochMs = performance.timeOrigin + performance.now() + 300;
+  const now = () => performance.timeOrigin + performance.now() - startEpochMs;
+  const merger = new IntervalMerger(range(plan.workers));
+  const ports = new Map<number, MessagePort>();
+  const results: WorkerResult[] = [];
+  let lostWorkers = 0;
+  let stopping = false;
+  let status: LoadResult['status'] = 'completed';
+  let failure: string | undefined;
+  let lastEmitted = -1;
+  let lastInFlight = 0;
+  let emitChain: Promise<void> = Promise.resolve();
+
+  const stopAll = () => {
+    if (stopping) return;
+    stopping = true;
+    const msg: CoordinatorMessage = { type: 'stop', graceMs: plan.stopGraceMs };
+    for (const port of ports.values()) port.postMessage(msg);
+  };
+
+  const emit = (merged: readonly MergedInterval[]) => {
+    for (const m of merged) {
+      if (m.index <= lastEmitted) continue;
+      lastEmitted = m.index;
+      const startMs = m.index * plan.intervalMs;
+      const endMs = Math.min(startMs + plan.intervalMs, Math.max(now(), startMs));
+      const record: IntervalRecord = {
+        ...m.counters,
+        index: m.index,
+        startMs,
+        endMs,
+        targetRate: schedule.meanRate(startMs, startMs + plan.intervalMs) * shardFactor,
+        activeAgents: roster.activeAt(startMs + plan.intervalMs / 2),
+        phase: schedule.phaseAt(startMs).name,
+      };
+      lastInFlight = m.counters.inFlight;
+      if (m.missingWorkers.length > 0) {
+        sink.note(`interval ${m.index}: no snapshot from worker(s) ${m.missingWorkers.join(', ')}`);
+      }
+      for (const breaker of opts.breakers ?? []) {
+        const reason = breaker(record, m.histograms);
+        if (reason && !failure) {
+          failure = reason;
+          status = 'failed';
+          stopAll();
+        }
+      }
+      emitChain = emitChain.then(() => sink.interval(record, m.histograms));
+    }
+  };
+
+  const onMessage = (msg: WorkerMessage) => {
+    if (msg.type === 'snapshot') emit(merger.accept(msg.snapshot));
+    else if (msg.type === 'throttled') {
+      // One worker was told to back off; the tenant means all of us.
+      const pause: CoordinatorMessage = { type: 'pause', untilMs: now() + msg.retryAfterS * 1000 };
+      for (const port of ports.values()) port.postMessage(pause);
+    }
+  };
+
+  const startWorker = (workerId: number, resumeAtMs: number, attempt: number): Promise<void> => {
+    const channel = new MessageChannel();
+    channel.port1.on('message', onMessage);
+    ports.set(workerId, channel.port1);
+    const task: WorkerTask = {
+      workerId,
+      share: plan.shard
+        ? { index: plan.shard.index * plan.workers + workerId, count: plan.shard.count * plan.workers }
+        : { index: workerId, count: plan.workers },
+      startEpochMs,
+      resumeAtMs,
+      schedule: { phases: plan.phases, arrivals: plan.arrivals, seed: plan.seed },
+      intervalMs: plan.intervalMs,
+      lateThresholdMs: plan.lateThresholdMs,
+      request: {
+        ...target.request,
+        connections: Math.max(1, Math.ceil(plan.connections / plan.workers)),
+        timeoutMs: plan.timeoutMs,
+      },
+      users: sliceFor(target.users, plan, workerId),
+      wrongPasswordShare: plan.wrongPasswordShare,
+      ...(plan.pacing ? { pacing: plan.pacing } : {}),
+      drainMs: plan.timeoutMs,
+      port: channel.port2,
+    };
+    return pool.run(task, { transferList: [channel.port2 as never] }).then(
+      (result: WorkerResult) => {
+        results.push(result);
+        channel.port1.close();
+      },
+      (err: unknown) => {
+        channel.port1.close();
+        lostWorkers++;
+        const at = Math.max(0, now());
+        sink.note(
+          `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${String(err)}); its share was restarted`,
+        );
+        if (stopping || at >= totalMs || attempt >= MAX_REPLACEMENTS) return;
+        return startWorker(workerId, at, attempt + 1);
+      },
+    );
+  };
+
+  const onAbort = () => {
+    if (status === 'completed') status = 'interrupted';
+    stopAll();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const timers: NodeJS.Timeout[] = [];
+  const timelineDone: Promise<void>[] = [];
+  for (const event of plan.timeline) {
+    timers.push(
+      setTimeout(
+        () => {
+          if (stopping) return;
+          const appliedAtMs = now();
+          timelineDone.push(
+            target.applyEvent(event).then((applied) => {
+              if (applied.ok) roster.apply(event, appliedAtMs, applied.agents);
+              return sink.timeline({ ...applied, event, appliedAtMs });
+            }),
+          );
+        },
+        Math.max(0, event.atMs - now()),
+      ),
+    );
+  }
+  const straggler = setInterval(() => {
+    const current = Math.floor(now() / plan.intervalMs);
+    emit(merger.flushUpTo(current - STRAGGLER_INTERVALS));
+    sink.progress?.({
+      elapsedMs: Math.max(0, now()),
+      totalMs,
+      phase: schedule.phaseAt(now()).name,
+      inFlight: lastInFlight,
+      activeAgents: roster.activeAt(now()),
+    });
+  }, plan.intervalMs);
+
+  try {
+    await Promise.all(range(plan.workers).map((id) => startWorker(id, 0, 0)));
+  } finally {
+    clearInterval(straggler);
+    for (const t of timers) clearTimeout(t);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  emit(merger.flushAll());
+  await Promise.all(timelineDone);
+  await emitChain;
+  await pool.destroy();
+  return {
+    status,
+    ...(failure ? { failure } : {}),
+    startEpochMs,
+    endMs: now(),
+    workers: results,
+    lostWorkers,
+  };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Disjoint users per worker, so no two workers (or shards) pace the same account. */
+function sliceFor<T>(users: readonly T[], plan: LoadPlan, workerId: number): T[] {
+  const count = plan.workers * (plan.shard?.count ?? 1);
+  const index = (plan.shard?.index ?? 0) * plan.workers + workerId;
+  if (users.length < count) return users.slice();
+  return users.filter((_, i) => i % count === index);
+}

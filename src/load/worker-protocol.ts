@@ -1,0 +1,66 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { WorkerSnapshot } from '../metrics/types.js';
+import type { TestUser } from '../users/types.js';
+
+/**
+ * What the coordinator hands each pool worker: its share of the run, everything it needs to sign in, and a
+ * port to report on. Plain data (structured-cloned across threads), except the port, which is transferred.
+ */
+export interface WorkerTask {
+  readonly workerId: number;
+  /** Which share of the global arrival sequence this worker owns (index of count). */
+  readonly share: { readonly index: number; readonly count: number };
+  /** Epoch ms (sub-ms precision) of the run's time zero; every worker measures against it. */
+  readonly startEpochMs: number;
+  /** Skip arrivals intended before this run-relative time (a replacement worker picks up where the lost one was). */
+  readonly resumeAtMs: number;
+  readonly schedule: {
+    readonly phases: readonly unknown[];
+    readonly arrivals: 'uniform' | 'poisson';
+    readonly seed: number;
+  };
+  readonly intervalMs: number;
+  readonly lateThresholdMs: number;
+  readonly request: RequestSpec;
+  readonly users: readonly TestUser[];
+  readonly wrongPasswordShare: number;
+  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  /** Extra time to wait for in-flight replies once the schedule is done or a stop is asked. */
+  readonly drainMs: number;
+  readonly port: MessagePort;
+}
+
+/** How to reach the token endpoint. The client secret, when there is one, lives only in memory. */
+export interface RequestSpec {
+  readonly origin: string;
+  readonly tokenPath: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly clientSecret?: string;
+  readonly ca?: string;
+  readonly proxy?: { readonly uri: string };
+  readonly connections: number;
+  readonly timeoutMs: number;
+}
+
+/** Worker → coordinator. */
+export type WorkerMessage =
+  | { readonly type: 'snapshot'; readonly snapshot: WorkerSnapshot }
+  | { readonly type: 'skipped'; readonly reason: 'pacing'; readonly count: number }
+  | { readonly type: 'throttled'; readonly retryAfterS: number };
+
+/** Coordinator → worker. */
+export type CoordinatorMessage =
+  | { readonly type: 'stop'; readonly graceMs: number }
+  | { readonly type: 'pause'; readonly untilMs: number };
+
+/** What a worker's task resolves with when its share is done. */
+export interface WorkerResult {
+  readonly workerId: number;
+  readonly sent: number;
+  readonly completed: number;
+  /** Requests abandoned without a reply because the run was stopped. */
+  readonly abandoned: number;
+  readonly skipped: number;
+  readonly lastIndex: number;
+}

@@ -1,0 +1,19 @@
+import type { Profile } from '../profile/schema.js';
+import type { RunOverrides } from '../session/settings.js';
+import { startSimTarget } from './sim.js';
+import type { Target } from './target.js';
+
+/** Opens the profile's target: starts the simulated tenant, or prepares a real tenant behind its interlocks. */
+export async function openTarget(
+  profile: Profile,
+  opts: { profileDir: string; log: (line: string) => void; overrides: RunOverrides },
+): Promise<Target> {
+  switch (profile.target.kind) {
+    case 'sim':
+      return startSimTarget(profile, opts);
+    case 'entra': {
+      const { openEntraTarget } = await import('./entra.js');
+      return openEntraTarget(profile, opts);
+    }
+  }
+}
