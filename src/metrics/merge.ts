@@ -1,6 +1,10 @@
 import { addCountersInto, zeroCounters } from './counters.js';
-import { decodeHistogram, type Histogram } from './histogram.js';
+import { addEncodedInto } from './encoded.js';
+import { createHistogram, type Histogram } from './histogram.js';
 import { type IntervalCounters, type SeriesTag, seriesTag, type WorkerSnapshot } from './types.js';
+
+/** Spare histograms kept: one interval of a full tenant (41 agent keys × 17 outcomes), ≈65 MiB at most. */
+const POOL_LIMIT = 700;
 
 /** One interval of the whole run: every worker that reported, merged. Histograms are owned by the receiver. */
 export interface MergedInterval {
@@ -39,6 +43,7 @@ export class IntervalMerger {
   private readonly expected = new Map<number, number>();
   private readonly pending = new Map<number, Pending>();
   private next: number;
+  private readonly pool: Histogram[] = [];
   readonly losses: MergerLosses = { late: 0, duplicate: 0, sent: 0, completed: 0 };
 
   constructor(workers: Iterable<number> = [], firstIndex = 0) {
@@ -81,10 +86,12 @@ export class IntervalMerger {
     addCountersInto(pending.counters, snapshot);
     for (const encoded of snapshot.histograms) {
       const tag = seriesTag(encoded.agent, encoded.outcome);
-      const histogram = decodeHistogram(encoded.encoded);
-      const into = pending.histograms.get(tag);
-      if (into === undefined) pending.histograms.set(tag, histogram);
-      else into.add(histogram);
+      let into = pending.histograms.get(tag);
+      if (into === undefined) {
+        into = this.pool.pop() ?? createHistogram();
+        pending.histograms.set(tag, into);
+      }
+      addEncodedInto(into, encoded.encoded);
     }
     return this.drain();
   }
@@ -101,6 +108,19 @@ export class IntervalMerger {
     let last = this.next - 1;
     for (const index of this.pending.keys()) if (index > last) last = index;
     return this.flushUpTo(last);
+  }
+
+  /**
+   * Optional: hands an emitted interval's histograms back for reuse once nothing reads them any more (after
+   * writing and adding to totals). Allocating a histogram costs more than merging one; the map is emptied.
+   */
+  recycle(interval: MergedInterval): void {
+    for (const histogram of interval.histograms.values()) {
+      if (this.pool.length >= POOL_LIMIT) break;
+      histogram.reset();
+      this.pool.push(histogram);
+    }
+    interval.histograms.clear();
   }
 
   private drain(): MergedInterval[] {

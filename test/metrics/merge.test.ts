@@ -179,3 +179,24 @@ test('mergeCounters adds counts, keeps the worst slip and treats absent clamped 
     clamped: 3,
   });
 });
+
+test('recycled histograms come back empty: the next interval holds only its own values', () => {
+  const merger = new IntervalMerger([1]);
+  const r = new IntervalRecorder();
+  for (let i = 0; i < 100; i++) r.record('agent-1', 'success', 90_000);
+  const [first] = merger.accept(r.snapshot(1, 0));
+  assert.ok(first);
+  const reused = first.histograms.get('agent-1/success');
+  merger.recycle(first);
+  assert.equal(
+    first.histograms.size,
+    0,
+    'a recycled interval is emptied so nobody reads reused histograms through it',
+  );
+  r.record('agent-1', 'success', 1000);
+  const [second] = merger.accept(r.snapshot(1, 1));
+  const h = second?.histograms.get('agent-1/success');
+  assert.equal(h, reused, 'the histogram was reused');
+  assert.equal(h?.totalCount, 1);
+  assert.ok(h!.getValueAtPercentile(100) < 1100);
+});
