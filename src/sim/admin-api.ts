@@ -84,7 +84,7 @@ export class AdminApi {
       case 'GET agents':
         return [200, { agents: pool.list(), queueDepth: this.d.queueDepth() }];
       case 'POST agents':
-        return [201, { agent: pool.add(parse(agentSpecSchema, body, 'agent')).view() }];
+        return [201, { agent: this.add(body).view() }];
       case 'DELETE agents/:':
         return [200, { agent: pool.remove(name!, mode(query)).view() }];
       case 'POST agents/:/degrade':
@@ -105,6 +105,15 @@ export class AdminApi {
       default:
         throw notFound(method, parts);
     }
+  }
+
+  /** A spec adds (or revives with new settings); a bare JSON string revives a known agent as it was. */
+  private add(body: string) {
+    const named = parse(agentSpecSchema.or(z.string()), body, 'agent');
+    if (typeof named !== 'string') return this.d.pool.add(named);
+    const agent = this.d.pool.get(named);
+    if (agent.lifecycle === 'running') throw new AgentOpError(409, `agent '${named}' is already active`);
+    return this.d.pool.restore(named);
   }
 
   private counters(): Record<string, unknown> {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /** Validations/s of a 4-core agent: the middle of Microsoft's 300–400/s sizing figure (pta-facts.md). */
 export const CAPACITY_PER_4_CORES = 350;
-export const DEFAULT_VERSION = '1.5.0';
-export const DEFAULT_SITE = 'site-1';
+export const DEFAULT_VERSION = '1.0.0';
+export const DEFAULT_SITE = 'default';
 
 const factor = z.number().positive().max(1000);
 const rate = z.number().min(0).max(1);
@@ -18,6 +18,8 @@ export const agentSpecSchema = z.strictObject({
   site: z.string().min(1).max(64).optional(),
   slowFactor: factor.optional(),
   errorRate: rate.optional(),
+  /** The real agent's host name (profiles carry it for hooks); the sim ignores it. */
+  host: z.string().optional(),
 });
 /** One agent as a user or the harness describes it. */
 export type SimAgentSpec = z.infer<typeof agentSpecSchema>;

@@ -44,7 +44,7 @@ export class AgentRun {
 
 /** An authentication agent: its configuration, where it is in its life, and its counters. */
 export class Agent {
-  spec: Required<Omit<SimAgentSpec, 'slowFactor' | 'errorRate'>> & { slowFactor: number; errorRate: number };
+  spec: Required<Omit<SimAgentSpec, 'host'>>;
   degrade: Degrade | null = null;
   lifecycle: 'running' | 'draining' | 'crashed' | 'removed' = 'running';
   run: AgentRun | null = null;

@@ -22,7 +22,7 @@ export interface DispatcherOptions<V extends Validation> {
   readonly wheel: TimerWheel;
   readonly ptaTimeoutMs: number;
   readonly detectionDelayMs: number;
-  readonly seed: number;
+  readonly seed: number | string;
   readonly directory?: DirectoryCapacity | undefined;
   /** Called exactly once per submitted validation. `agent` is null when no agent ever held it. */
   readonly answer: (v: V, verdict: Verdict, agent: Agent | null) => void;

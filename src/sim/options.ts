@@ -40,7 +40,8 @@ export interface SimOptions {
   readonly tls?: boolean;
   /** Where the CA PEM is written in TLS mode (default a file in the temp folder). */
   readonly caFile?: string;
-  readonly seed?: number;
+  /** Seeds service times, dispatch choices and error draws (and, in the CLI, generated users). */
+  readonly seed?: number | string;
   readonly adminToken?: string;
   /** How long Entra waits for an agent's answer before 80002 (unconfirmed; default 10 s). */
   readonly ptaTimeoutMs?: number;

@@ -42,7 +42,7 @@ export interface SimHandle {
   readonly domain: string;
   readonly clientId: string;
   readonly adminToken: string;
-  readonly seed: number;
+  readonly seed: number | string;
   /** CA PEM file clients should trust (TLS mode only). */
   readonly caFile?: string;
   readonly caPem?: string;

@@ -1,0 +1,256 @@
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
+import { PtaloadError, UsageError } from '../errors.js';
+import { DURATION_HINT, parseDurationMs } from '../profile/duration.js';
+import { readProfileSource } from '../profile/source.js';
+import {
+  agentsFileSchema,
+  defaultAgents,
+  type SimAgentSpec,
+  type VersionProfile,
+} from '../sim/agent-spec.js';
+import { DEFAULTS } from '../sim/options.js';
+import { startSim } from '../sim/server.js';
+import { readUsersFile } from '../users/csv.js';
+import { generateUsers, MAX_GENERATED_USERS } from '../users/generate.js';
+import type { TestUser } from '../users/types.js';
+import { action } from './fail.js';
+import { intInRange } from './flags.js';
+
+interface SimFlags {
+  host: string;
+  port: number;
+  tenant?: string;
+  domain?: string;
+  clientId?: string;
+  agents?: number;
+  agentsFile?: string;
+  users?: string;
+  generateUsers?: number;
+  seed?: string;
+  tls?: boolean;
+  caOut?: string;
+  adminToken?: string;
+  ptaTimeout?: number;
+  detectionDelay?: number;
+  lockoutThreshold?: number;
+  lockoutDuration?: number;
+  lockoutGrowth?: number;
+  directoryConcurrency?: number;
+  directoryTime?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sim')
+    .description(
+      'Run the simulated Entra ID tenant with PTA agents. Prints one JSON line on stdout when ready ' +
+        '({url, tenant, domain, clientId, adminToken, caFile}); logs go to stderr; SIGTERM or Ctrl-C stops it.',
+    )
+    .option('--host <host>', 'address to listen on', DEFAULTS.host)
+    .option('--port <port>', 'port to listen on (0 = any free port)', intInRange('--port', 0, 65535), 0)
+    .option('--tenant <guid>', 'tenant id (default: a random GUID)')
+    .option('--domain <domain>', `verified domain (default: the users' domain, else ${DEFAULTS.domain})`)
+    .option('--client-id <guid>', 'application (client) id the ROPC requests must use (default: random)')
+    .option(
+      '--agents <n>',
+      `number of 4-core agents agent-1..N (default ${DEFAULTS.agents})`,
+      intInRange('--agents', 0, 1000),
+    )
+    .option(
+      '--agents-file <file>',
+      'agents as a JSON/YAML list of {name, cores, capacity, version, site}, or {agents, versions}',
+    )
+    .option('--users <file>', 'users CSV: username,password[,state]')
+    .option(
+      '--generate-users <n>',
+      'make N users from --seed and --domain',
+      intInRange('--generate-users', 1, MAX_GENERATED_USERS),
+    )
+    .option('--seed <seed>', 'seeds service times, dispatch and generated users (default: random)')
+    .option('--tls', 'serve HTTPS with a self-signed certificate made at start')
+    .option('--ca-out <path>', 'where to write the CA certificate PEM with --tls (default: a temp file)')
+    .option('--admin-token <token>', 'bearer token of the /_sim/ admin API (default: random)')
+    .option(
+      '--pta-timeout <duration>',
+      'how long Entra waits for an agent before 80002 (unconfirmed)',
+      duration('--pta-timeout'),
+      DEFAULTS.ptaTimeoutMs,
+    )
+    .option(
+      '--detection-delay <duration>',
+      'how long a crashed agent is still handed requests (unconfirmed)',
+      duration('--detection-delay'),
+      DEFAULTS.detectionDelayMs,
+    )
+    .option(
+      '--lockout-threshold <n>',
+      'wrong passwords before smart lockout',
+      intInRange('--lockout-threshold', 1, 1000),
+      DEFAULTS.lockout.threshold,
+    )
+    .option(
+      '--lockout-duration <duration>',
+      'first lockout length',
+      duration('--lockout-duration'),
+      DEFAULTS.lockout.durationMs,
+    )
+    .option(
+      '--lockout-growth <factor>',
+      'each repeat lockout lasts this many times longer',
+      factor('--lockout-growth'),
+      DEFAULTS.lockout.growth,
+    )
+    .option(
+      '--directory-concurrency <n>',
+      'concurrent logon calls the domain controllers take (default unlimited)',
+      intInRange('--directory-concurrency', 1, 100_000),
+    )
+    .option(
+      '--directory-time <duration>',
+      'mean time of one logon call at the DC (with --directory-concurrency)',
+      duration('--directory-time'),
+      2,
+    )
+    .action(action((flags: SimFlags) => runSim(flags)));
+}
+
+async function runSim(flags: SimFlags): Promise<number> {
+  if (flags.agents !== undefined && flags.agentsFile !== undefined) {
+    throw new UsageError('give either --agents N or --agents-file FILE, not both.');
+  }
+  if (flags.users !== undefined && flags.generateUsers !== undefined) {
+    throw new UsageError('give either --users FILE or --generate-users N, not both.');
+  }
+  const seed = flags.seed ?? randomInt(1, 2 ** 31);
+  const log = (line: string) => process.stderr.write(`sim: ${line}\n`);
+  const users = await loadUsers(flags, seed);
+  const { agents, versions } = flags.agentsFile
+    ? await readAgentsFile(flags.agentsFile)
+    : { agents: defaultAgents(flags.agents ?? DEFAULTS.agents), versions: {} };
+
+  const sim = await startSim({
+    host: flags.host,
+    port: flags.port,
+    ...(flags.tenant ? { tenant: flags.tenant } : {}),
+    ...(flags.domain ? { domain: flags.domain } : {}),
+    ...(flags.clientId ? { clientId: flags.clientId } : {}),
+    ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
+    ...(flags.caOut ? { caFile: flags.caOut } : {}),
+    ...(flags.directoryConcurrency
+      ? { directory: { concurrency: flags.directoryConcurrency, serviceTimeMs: flags.directoryTime ?? 2 } }
+      : {}),
+    agents,
+    versions,
+    users,
+    tls: flags.tls ?? false,
+    seed,
+    ptaTimeoutMs: flags.ptaTimeout ?? DEFAULTS.ptaTimeoutMs,
+    detectionDelayMs: flags.detectionDelay ?? DEFAULTS.detectionDelayMs,
+    lockout: {
+      threshold: flags.lockoutThreshold ?? DEFAULTS.lockout.threshold,
+      durationMs: flags.lockoutDuration ?? DEFAULTS.lockout.durationMs,
+      growth: flags.lockoutGrowth ?? DEFAULTS.lockout.growth,
+    },
+    logger: log,
+  });
+  if (users.length === 0) {
+    log('no users loaded: pass --users FILE or --generate-users N, or POST them to /_sim/users');
+  }
+  const ready = {
+    url: sim.url,
+    tenant: sim.tenant,
+    domain: sim.domain,
+    clientId: sim.clientId,
+    adminToken: sim.adminToken,
+    caFile: sim.caFile ?? null,
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await sim.close();
+  const c = sim.counters;
+  log(`${signal}: stopped after ${c.requests} token requests (${JSON.stringify(c.byCode())} by code)`);
+  return 0;
+}
+
+async function loadUsers(flags: SimFlags, seed: number | string): Promise<readonly TestUser[]> {
+  if (flags.users) return readUsersFile(flags.users);
+  if (flags.generateUsers) {
+    return generateUsers({ count: flags.generateUsers, domain: flags.domain ?? DEFAULTS.domain, seed });
+  }
+  return [];
+}
+
+/** Reads an agents file (JSON or YAML) into specs, naming `file:line` and the field on any problem. */
+export async function readAgentsFile(
+  file: string,
+): Promise<{ agents: SimAgentSpec[]; versions: Record<string, VersionProfile> }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    throw new UsageError(`cannot read agents file ${file}: ${why}. Check the path given to --agents-file.`);
+  }
+  if (text.trim() === '') {
+    throw new UsageError(
+      `${file}: the agents file is empty; write a list like [{"name": "agent-1", "cores": 4}].`,
+    );
+  }
+  let source: ReturnType<typeof readProfileSource>;
+  try {
+    source = readProfileSource(text, file);
+  } catch (err) {
+    throw err instanceof PtaloadError ? new UsageError(err.message) : err;
+  }
+  const parsed = agentsFileSchema.safeParse(source.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const line = source.lineOf(issue.path);
+    const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw new UsageError(
+      `${file}${line ? `:${line}` : ''}: ${field ? `${field.replace(/^\./, '')}: ` : ''}${issue.message}. ` +
+        'An agents file is a list of {name, cores?, capacity?, version?, site?, slowFactor?, errorRate?} ' +
+        'or {agents: [...], versions: {"<label>": {slowFactor?, errorRate?}}}.',
+    );
+  }
+  const value = parsed.data;
+  const agents = Array.isArray(value) ? value : value.agents;
+  const versions = Array.isArray(value) ? {} : (value.versions ?? {});
+  const seen = new Set<string>();
+  for (const [i, a] of agents.entries()) {
+    if (seen.has(a.name)) {
+      const line = source.lineOf(Array.isArray(value) ? [i] : ['agents', i]);
+      throw new UsageError(
+        `${file}${line ? `:${line}` : ''}: agent name '${a.name}' is used twice; names must be unique.`,
+      );
+    }
+    seen.add(a.name);
+  }
+  return { agents, versions };
+}
+
+function duration(flag: string): (value: string) => number {
+  return (value) => {
+    const ms = parseDurationMs(value);
+    if (ms === undefined) throw new InvalidArgumentError(`${flag} takes ${DURATION_HINT}, got '${value}'.`);
+    return ms;
+  };
+}
+
+function factor(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 1 || n > 100) {
+      throw new InvalidArgumentError(`${flag} takes a number from 1 to 100, got '${value}'.`);
+    }
+    return n;
+  };
+}
