@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerSim } from './sim.js';
 import { register as registerUsers } from './users.js';
 import { register as registerValidate } from './validate.js';
 
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   void program;
   registerValidate(program);
   registerUsers(program);
+  registerSim(program);
 }
