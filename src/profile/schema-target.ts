@@ -65,14 +65,35 @@ export const simTargetSchema = z
     lockout: { threshold: lockout.threshold, durationMs: lockout.duration },
   }));
 
+const authorityHostHint = (input: unknown) =>
+  `expected public, usgov, china or an https:// URL, got ${show(input)}`;
 const authorityHost = z
-  .union([z.enum(['public', 'usgov', 'china']), z.url({ protocol: /^https$/ })], {
-    error: (iss) => `expected public, usgov, china or an https:// URL, got ${show(iss.input)}`,
-  })
+  .union(
+    [
+      z.enum(['public', 'usgov', 'china']),
+      z.string().regex(/^https:\/\/\S+$/, { error: (iss) => authorityHostHint(iss.input) }),
+    ],
+    {
+      error: (iss) => authorityHostHint(iss.input),
+    },
+  )
   .default('public')
-  .transform((v) =>
-    v in AUTHORITY_HOSTS ? AUTHORITY_HOSTS[v as keyof typeof AUTHORITY_HOSTS] : v.replace(/\/+$/, ''),
-  );
+  .transform((v, ctx) => {
+    if (v in AUTHORITY_HOSTS) return AUTHORITY_HOSTS[v as keyof typeof AUTHORITY_HOSTS];
+    if (!isHttpsUrl(v)) {
+      ctx.addIssue({ code: 'custom', message: authorityHostHint(v), input: v });
+      return z.NEVER;
+    }
+    return v.replace(/\/+$/, '');
+  });
+
+function isHttpsUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 export const entraTargetSchema = z.strictObject({
   kind: z.literal('entra'),

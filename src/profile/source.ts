@@ -11,8 +11,8 @@ export interface ProfileSource {
 }
 
 /**
- * Reads YAML, or JSON (by extension or a leading `{`). YAML 1.2 is a superset of JSON, so one parser
- * yields line numbers for both; JSON.parse is the fallback for the rare JSON that YAML reads differently.
+ * Reads YAML, or JSON (by extension or a leading `{`) with JSON's own parser. YAML 1.2 reads JSON too,
+ * so the YAML document still maps field paths back to lines for both.
  */
 export function readProfileSource(text: string, sourceName: string): ProfileSource {
   const lineCounter = new LineCounter();
@@ -21,14 +21,12 @@ export function readProfileSource(text: string, sourceName: string): ProfileSour
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
 
   let value: unknown;
-  if (doc.errors.length > 0) {
-    if (!looksJson) {
-      const err = doc.errors[0]!;
-      throw new ProfileError(
-        `${sourceName}:${lineAt(err.pos[0])}: not valid YAML: ${firstLine(err.message)}.`,
-      );
-    }
-    value = parseJson(text, sourceName, lineAt);
+  if (looksJson) {
+    // JSON rules, not YAML's more lenient ones ("a": followed by nothing is null in YAML).
+    value = parseJson(text, sourceName, lineAt, doc.errors[0]?.pos[0]);
+  } else if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    throw new ProfileError(`${sourceName}:${lineAt(err.pos[0])}: not valid YAML: ${firstLine(err.message)}.`);
   } else {
     value = doc.toJS({ maxAliasCount: 100 });
   }
@@ -58,16 +56,22 @@ export function readProfileSource(text: string, sourceName: string): ProfileSour
   };
 }
 
-function parseJson(text: string, sourceName: string, lineAt: (offset: number) => number): unknown {
+function parseJson(
+  text: string,
+  sourceName: string,
+  lineAt: (offset: number) => number,
+  yamlErrorAt?: number,
+): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message;
+    // Node gives a position for some mistakes only; YAML's parser often finds the same spot.
     const pos = /position (\d+)/.exec(message);
-    const where = pos ? `${sourceName}:${lineAt(Number(pos[1]))}` : sourceName;
-    throw new ProfileError(
-      `${where}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}.`,
-    );
+    const offset = pos ? Number(pos[1]) : yamlErrorAt;
+    const where = offset === undefined ? sourceName : `${sourceName}:${lineAt(offset)}`;
+    const why = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '');
+    throw new ProfileError(`${where}: not valid JSON: ${why.replace(/\.$/, '')}.`);
   }
 }
 

@@ -32,7 +32,8 @@ function unit(
   bounds: Bounds,
   advise?: (v: string | number) => string,
 ) {
-  const expected = (input: unknown) => `expected ${hint}, got ${show(input)}`;
+  const expected = (input: unknown) =>
+    input === undefined ? `missing; expected ${hint}` : `expected ${hint}, got ${show(input)}`;
   return z
     .union([z.number(), z.string().regex(new RegExp(pattern), { error: (iss) => expected(iss.input) })], {
       error: (iss) => expected(iss.input),
