@@ -20,22 +20,37 @@ export function trustContext(
       'the extra CA (--ca / target.ca) holds no PEM certificate: give the file with the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)',
     );
   }
-  const cas: string[] = [...rootCertificates];
+  const cas = new Set(rootCertificates.map(normalise));
   const extraFile = env.NODE_EXTRA_CA_CERTS;
   if (extraFile) {
     try {
-      cas.push(readFileSync(extraFile, 'utf8'));
+      // Often the system bundle, largely the same roots again: parsing each once keeps this fast.
+      for (const cert of pemBlocks(readFileSync(extraFile, 'utf8'))) cas.add(cert);
     } catch {
       // Node has already warned about this file at start-up; its default store does without it too.
     }
   }
-  cas.push(pem);
+  for (const cert of pemBlocks(pem)) cas.add(cert);
   try {
-    return createSecureContext({ ca: cas });
+    return createSecureContext({ ca: [...cas] });
   } catch (err) {
     throw new TargetError(
       'TARGET_MISCONFIGURED',
       `the extra CA (--ca / target.ca) could not be loaded (${(err as Error).message}): give a PEM file with the CA certificate`,
     );
   }
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+function normalise(cert: string): string {
+  return cert
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+function pemBlocks(text: string): string[] {
+  return (text.match(PEM_BLOCK) ?? []).map(normalise);
 }
