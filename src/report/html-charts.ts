@@ -1,0 +1,158 @@
+import { OUTCOMES } from '../transport/outcome.js';
+import { fmtMs } from './format.js';
+import type { IntervalStats } from './interval-stats.js';
+import { INK, OUTCOME_COLORS, seriesStyle } from './palette.js';
+import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
+import type { Analysis } from './summary-types.js';
+import { type ChartMarker, type ChartSeries, chart, extent, type Point } from './svg-chart.js';
+
+/** The report's charts, in reading order. Points are taken from the interval series as they are (x = interval start). */
+export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
+  const { series } = analysis;
+  if (series.length === 0) return [];
+  const markers = eventMarkers(run);
+  const x = (s: IntervalStats) => s.startS;
+  const time = { xLabel: 'time since start', xFormat: fmtClock, markers } as const;
+  const agents = Object.keys(analysis.summary.agents);
+  const charts = [
+    chart(
+      [
+        {
+          name: 'target rate',
+          points: series.map((s) => [x(s), s.targetRate]),
+          color: INK,
+          dash: '5 4',
+          width: 1.5,
+        },
+        {
+          name: 'achieved (replies/s)',
+          points: series.map((s) => [x(s), s.achievedRate]),
+          color: '#0072B2',
+          area: true,
+        },
+        { name: 'successful sign-ins/s', points: series.map((s) => [x(s), s.successRate]), color: '#009E73' },
+      ],
+      { id: 'throughput', title: 'Throughput vs target', yLabel: 'per second', yFormat: fmtCompact, ...time },
+    ),
+  ];
+  const tenantLines: ChartSeries[] = (['p50', 'p90', 'p99', 'max'] as const).map((k, i) => ({
+    name: k === 'max' ? 'max' : k,
+    points: series.map((s): Point => [x(s), s.tenant[k]]),
+    ...seriesStyle(i),
+    ...(k === 'max' ? { dash: '2 3' } : {}),
+  }));
+  charts.push(
+    chart(tenantLines, {
+      id: 'latency',
+      title: 'Latency over time, every reply (tenant-wide)',
+      yLabel: 'latency',
+      yFormat: fmtMs,
+      yScale: logWanted(tenantLines) ? 'log' : 'linear',
+      ...time,
+    }),
+  );
+  if (agents.length > 0) {
+    const agentLines: ChartSeries[] = agents.map((name, i) => ({
+      name,
+      points: series.map((s): Point => [x(s), s.agents[name]?.p99 ?? null]),
+      ...seriesStyle(i),
+    }));
+    charts.push(
+      chart(agentLines, {
+        id: 'agent-p99',
+        title: 'p99 latency per agent (a line starts and stops when the agent joins or leaves)',
+        yLabel: 'p99 latency',
+        yFormat: fmtMs,
+        yScale: logWanted(agentLines) ? 'log' : 'linear',
+        ...time,
+      }),
+    );
+  }
+  charts.push(distributionChart(analysis, agents));
+  const seen = OUTCOMES.filter((o) => analysis.summary.requests.byOutcome[o] > 0);
+  if (seen.length > 0) {
+    charts.push(
+      chart(
+        seen.map((o) => ({
+          name: o,
+          points: series.map((s): Point => [x(s), perSecond(s, s.byOutcome[o])]),
+          color: OUTCOME_COLORS[o],
+        })),
+        {
+          id: 'outcomes',
+          title: 'Replies by outcome class (stacked)',
+          yLabel: 'replies per second',
+          yFormat: fmtCompact,
+          stacked: true,
+          ...time,
+        },
+      ),
+    );
+  }
+  return charts;
+}
+
+function distributionChart(analysis: Analysis, agents: readonly string[]): string {
+  const toX = (p: number) => 1 / (1 - Math.min(p, 99.9999999) / 100);
+  const lines: ChartSeries[] = [
+    {
+      name: 'all replies (tenant)',
+      points: analysis.curves.tenant.map((c): Point => [toX(c.percentile), c.valueMs]),
+      color: INK,
+      width: 2.5,
+    },
+    ...agents.map((name, i) => ({
+      name,
+      points: (analysis.curves.agents[name] ?? []).map((c): Point => [toX(c.percentile), c.valueMs]),
+      ...seriesStyle(i),
+    })),
+  ];
+  const maxX = Math.max(10, extent(lines.flatMap((l) => l.points.map((p) => p[0])))[1]);
+  const ticks: number[] = [];
+  for (let t = 1; t <= maxX * 1.0001; t *= 10) ticks.push(t);
+  return chart(lines, {
+    id: 'distribution',
+    title: 'Latency by percentile, whole run (HdrHistogram scale)',
+    xLabel: 'percentile',
+    yLabel: 'latency',
+    xScale: 'log',
+    xTicks: ticks,
+    xFormat: (v) => `${Number((100 * (1 - 1 / v)).toPrecision(6))}%`,
+    yFormat: fmtMs,
+    yScale: logWanted(lines) ? 'log' : 'linear',
+  });
+}
+
+export function eventMarkers(run: RunInfo): ChartMarker[] {
+  return [...run.timeline]
+    .sort((a, b) => eventTimeMs(a) - eventTimeMs(b))
+    .map((r) => ({
+      x: eventTimeMs(r) / 1000,
+      label: `${fmtClock(eventTimeMs(r) / 1000)} ${describeEvent(r)}`,
+    }));
+}
+
+function perSecond(s: IntervalStats, n: number): number {
+  const len = s.endS - s.startS;
+  return len > 0 ? Math.round((n / len) * 1000) / 1000 : n;
+}
+
+/** Log scale once the spread is wide enough that a linear axis would flatten the normal case into the floor. */
+function logWanted(series: readonly ChartSeries[]): boolean {
+  const ys = series.flatMap((s) => s.points.map((p) => p[1]).filter((y): y is number => y !== null && y > 0));
+  if (ys.length === 0) return false;
+  const [lo, hi] = extent(ys);
+  return hi / lo > 30;
+}
+
+export function fmtClock(s: number): string {
+  if (s < 120) return `${Number(s.toFixed(1))} s`;
+  const m = Math.floor(s / 60);
+  const sec = Math.round(s % 60);
+  return `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+function fmtCompact(n: number): string {
+  if (n >= 10_000) return `${Number((n / 1000).toPrecision(3))}k`;
+  return String(Number(n.toPrecision(4)));
+}

@@ -1,0 +1,89 @@
+/** The report's stylesheet, inlined: system fonts only, so the file renders the same offline. */
+export const REPORT_CSS = `
+:root { --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; --soft:#f6f8fa; --accent:#0072B2;
+  --good:#1a7f37; --bad:#cf222e; --warn:#9a6700; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin:0; color:var(--ink); background:#fff; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; }
+.wrap { max-width:1120px; margin:0 auto; padding:0 28px; }
+header.top { background:#0b2540; color:#fff; padding:26px 0 22px; }
+header.top .brand { font-size:12px; letter-spacing:.12em; text-transform:uppercase; opacity:.75; }
+header.top h1 { margin:4px 0 2px; font-size:28px; font-weight:650; letter-spacing:-.01em; }
+header.top .desc { margin:0 0 12px; opacity:.85; }
+.meta { display:flex; flex-wrap:wrap; gap:6px 22px; font-size:13px; opacity:.92; }
+.meta b { font-weight:600; opacity:.7; margin-right:4px; }
+.pill { display:inline-block; padding:2px 10px; border-radius:999px; font-size:12px; font-weight:650; letter-spacing:.04em; text-transform:uppercase; vertical-align:middle; margin-right:6px; border:1px solid transparent; }
+.pill.completed, .pill.pass { background:#dafbe1; color:#116329; border-color:#aceebb; }
+.pill.interrupted, .pill.running { background:#fff8c5; color:#7d4e00; border-color:#eed888; }
+.pill.failed, .pill.fail { background:#ffebe9; color:#a40e26; border-color:#ffcecb; }
+main { padding:8px 0 40px; }
+section { margin:30px 0 0; }
+h2 { font-size:19px; margin:0 0 12px; padding-bottom:6px; border-bottom:1px solid var(--line); font-weight:650; }
+h3 { font-size:15px; margin:18px 0 8px; }
+.kpis { display:grid; grid-template-columns:repeat(auto-fill,minmax(200px,1fr)); gap:12px; margin-top:22px; }
+.kpi { border:1px solid var(--line); border-radius:10px; padding:12px 14px; background:#fff; }
+.kpi .k { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.05em; }
+.kpi .v { font-size:26px; font-weight:650; line-height:1.2; margin-top:2px; font-variant-numeric:tabular-nums; }
+.kpi .s { font-size:13px; color:var(--muted); }
+.kpi.bad { border-color:#ffcecb; background:#fff8f7; }
+.kpi.bad .v { color:var(--bad); }
+.kpi.good .v { color:var(--good); }
+table { border-collapse:collapse; width:100%; font-size:13.5px; font-variant-numeric:tabular-nums; }
+th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+th { font-weight:600; color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; background:var(--soft); }
+td.n, th.n { text-align:right; white-space:nowrap; }
+tr.fail td { background:#fff8f7; }
+.ok { color:var(--good); font-weight:600; }
+.no { color:var(--bad); font-weight:650; }
+.dim { color:var(--muted); }
+.scroll { overflow-x:auto; }
+figure.chart { margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
+figure.chart figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
+figure.chart svg { width:100%; height:auto; display:block; }
+svg .grid { stroke:#eaeef2; stroke-width:1; }
+svg .axis { stroke:#8c959f; stroke-width:1; }
+svg .tick { fill:var(--muted); font-size:11px; font-family:inherit; }
+svg .label { fill:var(--muted); font-size:12px; font-family:inherit; }
+svg .area { opacity:.16; stroke:none; }
+svg .line { stroke-linejoin:round; stroke-linecap:round; }
+svg .hline { stroke-width:1.25; stroke-dasharray:6 4; }
+svg .hlabel { font-size:11px; font-family:inherit; }
+svg .marker line { stroke:#6e7781; stroke-width:1; stroke-dasharray:3 3; }
+svg .marker circle { fill:#0b2540; }
+svg .marker text { fill:#fff; font-size:10px; font-weight:700; font-family:inherit; }
+svg .off { display:none; }
+.legend { display:flex; flex-wrap:wrap; gap:4px 14px; margin-top:6px; }
+.key { font:inherit; font-size:12.5px; color:var(--ink); background:none; border:0; padding:2px 0; cursor:pointer; display:inline-flex; align-items:center; gap:6px; }
+.key[aria-pressed="false"] { opacity:.4; text-decoration:line-through; }
+.swatch { width:14px; height:4px; border-radius:2px; display:inline-block; }
+ol.events { margin:4px 0 0; padding-left:22px; font-size:13.5px; color:var(--muted); columns:2; }
+.rules { font-size:12.5px; color:var(--muted); margin-top:8px; }
+ul.notes { margin:0; padding-left:20px; }
+footer { border-top:1px solid var(--line); color:var(--muted); font-size:12.5px; padding:16px 0 30px; }
+code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:.92em; background:var(--soft); padding:1px 5px; border-radius:4px; }
+@media (max-width:700px) { ol.events { columns:1; } header.top h1 { font-size:22px; } }
+@media print {
+  body { font-size:11.5px; }
+  header.top { background:#fff; color:var(--ink); border-bottom:2px solid var(--ink); padding:10px 0; }
+  .wrap { max-width:none; padding:0; }
+  .key { cursor:default; }
+  figure.chart, table, .kpi { break-inside:avoid; }
+  section { break-inside:auto; }
+  a { color:inherit; text-decoration:none; }
+}
+`;
+
+/** Clicking a legend entry hides or shows that series. Nothing else is scripted. */
+export const REPORT_SCRIPT = `
+document.querySelectorAll('figure.chart').forEach(function (fig) {
+  fig.querySelectorAll('.key').forEach(function (key) {
+    key.addEventListener('click', function () {
+      var on = key.getAttribute('aria-pressed') !== 'false';
+      key.setAttribute('aria-pressed', on ? 'false' : 'true');
+      fig.querySelectorAll('svg [data-series="' + key.dataset.series + '"]').forEach(function (el) {
+        el.classList.toggle('off', on);
+      });
+    });
+  });
+});
+`;

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
+import { fmtCount, fmtDuration, fmtMs, fmtPct, fmtRate, fmtValue, escapeHtml as h, NONE } from './format.js';
+import { eventMarkers, fmtClock, reportCharts } from './html-charts.js';
+import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
+import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
+import type { Analysis, Summary } from './summary-types.js';
+
+type Cell = string | { readonly html: string; readonly n?: boolean };
+
+function table(
+  head: readonly Cell[],
+  rows: readonly (readonly Cell[])[],
+  rowClass?: (i: number) => string,
+): string {
+  const cell = (tag: 'th' | 'td', c: Cell) =>
+    typeof c === 'string'
+      ? `<${tag}>${h(c)}</${tag}>`
+      : `<${tag}${c.n ? ' class="n"' : ''}>${c.html}</${tag}>`;
+  const body = rows
+    .map(
+      (r, i) =>
+        `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ''}>${r.map((c) => cell('td', c)).join('')}</tr>`,
+    )
+    .join('');
+  return `<div class="scroll"><table><thead><tr>${head.map((c) => cell('th', c)).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** Right-aligned number cell (text escaped). */
+const num = (text: string): Cell => ({ html: h(text), n: true });
+
+/**
+ * report.html: one self-contained file (inline CSS, server-drawn SVG, a few lines of script for legend
+ * toggles). A Content-Security-Policy forbids every fetch and any script but ours, so nothing the
+ * profile or run carried can load or run anything even if it slipped past escaping. Pure.
+ */
+export function renderHtml(run: RunInfo, analysis: Analysis): string {
+  const s = analysis.summary;
+  const scriptHash = createHash('sha256').update(REPORT_SCRIPT).digest('base64');
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
+  const description = (run.profile.resolved as { description?: unknown } | null)?.description;
+  const verdict =
+    s.thresholds.length === 0
+      ? ''
+      : `<span class="pill ${s.passed ? 'pass' : 'fail'}">thresholds ${s.passed ? 'passed' : 'failed'}</span>`;
+  const charts = reportCharts(run, analysis);
+  const markers = eventMarkers(run);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(`${s.profile} · ${s.status} · ptaload report`)}</title>
+<style>${REPORT_CSS}</style></head>
+<body>
+<header class="top"><div class="wrap">
+<div class="brand">ptaload · PTA agent load test</div>
+<h1>${h(s.profile)}</h1>
+${typeof description === 'string' && description ? `<p class="desc">${h(description)}</p>` : ''}
+<div class="meta"><span><span class="pill ${h(s.status)}">${h(s.status)}</span>${verdict}</span>
+<span><b>Started</b>${h(s.startedAt)}</span><span><b>Duration</b>${h(fmtDuration(s.durationS))}</span>
+<span><b>Target</b>${h(`${s.target.kind} · ${s.target.url}`)}</span><span><b>Tenant</b>${h(s.target.tenant)}</span>
+<span><b>Run</b>${h(s.runId)}</span><span><b>Tool</b>ptaload ${h(s.tool.version)}</span></div>
+</div></header>
+<main class="wrap">
+${kpis(s)}
+${s.thresholds.length > 0 ? `<section id="thresholds"><h2>Thresholds</h2>${thresholds(s)}</section>` : ''}
+<section id="charts"><h2>Over time</h2>${charts.join('\n')}
+${markers.length > 0 ? `<h3>Agent events</h3><ol class="events">${markers.map((m) => `<li>${h(m.label)}</li>`).join('')}</ol>` : ''}
+</section>
+<section id="agents"><h2>Agents</h2>${agents(s)}</section>
+${s.phases.length > 0 ? `<section id="phases"><h2>Phases</h2>${phases(s)}</section>` : ''}
+<section id="outcomes"><h2>Outcomes</h2>${outcomes(s)}</section>
+${s.events.length > 0 ? `<section id="failover"><h2>Failover</h2>${failover(s)}<p class="rules">${h(s.failoverRules)}</p></section>` : ''}
+${run.timeline.length > 0 ? `<section id="timeline"><h2>Timeline</h2>${timeline(run)}</section>` : ''}
+${s.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul class="notes">${s.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul></section>` : ''}
+</main>
+<footer><div class="wrap">Latency is measured from each sign-in's intended start on the schedule to the last byte of its reply (coordinated-omission correct). Rebuild this report from the results folder with <code>ptaload report &lt;folder&gt;</code>.</div></footer>
+<script>${REPORT_SCRIPT}</script>
+</body></html>
+`;
+}
+
+function kpi(label: string, value: string, sub: string, tone = ''): string {
+  return `<div class="kpi${tone ? ` ${tone}` : ''}"><div class="k">${h(label)}</div><div class="v">${h(value)}</div><div class="s">${h(sub)}</div></div>`;
+}
+
+function kpis(s: Summary): string {
+  const t = s.latencyMs.tenant;
+  const share = s.throughput.achievedShare;
+  const agentCount = Object.keys(s.agents).length;
+  return `<section class="kpis" id="kpis">${[
+    kpi(
+      'Achieved',
+      fmtRate(s.throughput.achievedPerS),
+      `${fmtPct(share)} of ${fmtRate(s.throughput.targetPerS)} target`,
+      share !== null && share < 0.95 ? 'bad' : '',
+    ),
+    kpi(
+      'Replies',
+      fmtCount(s.requests.completed),
+      `${fmtCount(s.requests.sent)} sent · ${fmtCount(s.requests.inFlightAtEnd)} in flight at end`,
+    ),
+    kpi(
+      'Error rate',
+      fmtPct(s.requests.errorRate),
+      `${fmtCount(s.requests.errors)} errors`,
+      (s.requests.errorRate ?? 0) > 0.01 ? 'bad' : '',
+    ),
+    kpi('p50 latency', fmtMs(t.p50), `mean ${fmtMs(t.mean)}`),
+    kpi('p99 latency', fmtMs(t.p99), `success only ${fmtMs(s.latencyMs.tenantSuccess.p99)}`),
+    kpi('p99.9 / max', `${fmtMs(t.p999)}`, `max ${fmtMs(t.max)}`),
+    kpi(
+      'Agents',
+      agentCount > 0 ? String(agentCount) : NONE,
+      agentCount > 0 ? 'served replies' : 'no agent attribution',
+    ),
+    kpi(
+      'Schedule',
+      fmtCount(s.schedule.lateStarts),
+      `late starts · worst slip ${fmtMs(s.schedule.maxSlipMs)}`,
+      s.schedule.lateStarts > 0 ? 'bad' : '',
+    ),
+  ].join('')}</section>`;
+}
+
+function thresholds(s: Summary): string {
+  return table(
+    ['Threshold', 'Result', num('Measured'), 'Note'],
+    s.thresholds.map((t) => [
+      { html: `<code>${h(t.expression)}</code>` },
+      { html: t.ok ? '<span class="ok">pass</span>' : '<span class="no">FAIL</span>' },
+      num(`${fmtValue(t.value, t.unit)}${t.agent ? ` (${t.agent})` : ''}`),
+      t.reason ?? '',
+    ]),
+    (i) => (s.thresholds[i]!.ok ? '' : 'fail'),
+  );
+}
+
+function agents(s: Summary): string {
+  const names = Object.keys(s.agents);
+  if (names.length === 0)
+    return '<p class="dim">No reply named an agent (a real tenant does not); the figures above are tenant-wide.</p>';
+  return table(
+    [
+      'Agent',
+      'Site',
+      'Version',
+      num('Replies'),
+      num('Share'),
+      num('p50'),
+      num('p90'),
+      num('p99'),
+      num('p99.9'),
+      num('max'),
+      num('Errors'),
+      'Seen',
+    ],
+    names.map((name) => {
+      const a = s.agents[name]!;
+      const l = s.latencyMs.agents[name]!;
+      const errors = ERROR_OUTCOMES.reduce((n, o) => n + a.byOutcome[o], 0);
+      return [
+        { html: `<b>${h(name)}</b>` },
+        a.site ?? NONE,
+        a.version ?? NONE,
+        num(fmtCount(a.requests)),
+        num(fmtPct(a.share)),
+        num(fmtMs(l.p50)),
+        num(fmtMs(l.p90)),
+        num(fmtMs(l.p99)),
+        num(fmtMs(l.p999)),
+        num(fmtMs(l.max)),
+        num(fmtCount(errors)),
+        `${fmtClock(a.firstSeenS)} – ${fmtClock(a.lastSeenS)}`,
+      ];
+    }),
+  );
+}
+
+function phases(s: Summary): string {
+  return table(
+    ['Phase', 'From', 'To', num('Target'), num('Achieved'), num('p50'), num('p99'), num('Error rate')],
+    s.phases.map((p) => [
+      p.name,
+      fmtClock(p.startS),
+      fmtClock(p.endS),
+      num(fmtRate(p.targetPerS)),
+      num(fmtRate(p.achievedPerS)),
+      num(fmtMs(p.latencyMs.p50)),
+      num(fmtMs(p.latencyMs.p99)),
+      num(fmtPct(p.errorRate)),
+    ]),
+  );
+}
+
+function outcomes(s: Summary): string {
+  const total = s.requests.completed;
+  const rows = OUTCOMES.filter((o) => s.requests.byOutcome[o] > 0).map((o) => [
+    { html: `<code>${o}</code>` },
+    num(fmtCount(s.requests.byOutcome[o])),
+    num(total > 0 ? fmtPct(s.requests.byOutcome[o] / total) : NONE),
+    ERROR_OUTCOMES.includes(o) ? { html: '<span class="no">error</span>' } : '',
+  ]);
+  const codes = Object.entries(s.codes);
+  return (
+    table(['Outcome', num('Replies'), num('Share'), 'Counts as'], rows) +
+    (codes.length > 0
+      ? `<p class="dim">AADSTS codes seen: ${codes.map(([c, n]) => `${h(c)} × ${fmtCount(n)}`).join(', ')}</p>`
+      : '')
+  );
+}
+
+function failover(s: Summary): string {
+  return table(
+    [
+      'Event',
+      'At',
+      num('Errors in window'),
+      'By class',
+      num('Worst p99'),
+      num('Baseline p99'),
+      num('Recovery'),
+      'Lost agent replies',
+    ],
+    s.events.map((e) => [
+      { html: `<b>${h(e.label)}</b>` },
+      fmtClock(e.atS),
+      num(`${fmtCount(e.errors)} of ${fmtCount(e.requests)}`),
+      Object.entries(e.errorsByClass)
+        .map(([o, n]) => `${o} ${fmtCount(n)}`)
+        .join(', ') || NONE,
+      num(e.worstP99AtS === null ? NONE : `${fmtMs(e.worstP99Ms)} at ${fmtClock(e.worstP99AtS)}`),
+      num(fmtMs(e.baselineP99Ms)),
+      num(
+        e.recoveryS === null
+          ? e.baselineP99Ms === null
+            ? 'no baseline'
+            : 'not recovered'
+          : fmtDuration(e.recoveryS),
+      ),
+      e.lostAgents
+        .map(
+          (a) =>
+            `${a.agent}: ${a.ptaTimeout} timed out (80002), ${a.ptaOther} other PTA errors, ${a.served} served`,
+        )
+        .join('; ') || NONE,
+    ]),
+  );
+}
+
+function timeline(run: RunInfo): string {
+  const records = [...run.timeline].sort((a, b) => eventTimeMs(a) - eventTimeMs(b));
+  return table(
+    ['Planned', 'Applied', 'Event', 'Result', 'Hook'],
+    records.map((r) => [
+      fmtClock(r.atMs / 1000),
+      r.appliedAtMs === undefined ? NONE : fmtClock(r.appliedAtMs / 1000),
+      describeEvent(r),
+      { html: r.ok ? '<span class="ok">ok</span>' : `<span class="no">failed</span> ${h(r.error ?? '')}` },
+      r.hook
+        ? {
+            html: `<code>${h(r.hook.command)}</code> exit ${h(String(r.hook.exitCode ?? 'none'))}${r.hook.timedOut ? ' (timed out)' : ''} in ${h(fmtMs(r.hook.durationMs))}`,
+          }
+        : NONE,
+    ]),
+    (i) => (records[i]!.ok ? '' : 'fail'),
+  );
+}

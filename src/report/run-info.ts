@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** The files of a results folder. Every report can be rebuilt from run.json, intervals.hlog and intervals.jsonl. */
+export const RESULTS_FILES = {
+  run: 'run.json',
+  hlog: 'intervals.hlog',
+  intervals: 'intervals.jsonl',
+  timeseries: 'timeseries.csv',
+  agents: 'agents.csv',
+  summary: 'summary.json',
+  markdown: 'report.md',
+  html: 'report.html',
+} as const;
+
+const hookSchema = z.object({
+  command: z.string(),
+  exitCode: z.number().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
+  stdout: z.string(),
+  stderr: z.string(),
+});
+
+/** One agent-timeline event as it happened (or failed to). */
+export const timelineRecordSchema = z.object({
+  /** Planned offset from the run's start, ms. */
+  atMs: z.number(),
+  /** When it was actually applied, ms since the run's start. */
+  appliedAtMs: z.number().optional(),
+  action: z.string(),
+  agent: z.string().optional(),
+  site: z.string().optional(),
+  mode: z.string().optional(),
+  /** Action-specific facts: an added agent's spec, a degrade's slowFactor/errorRate, the agents a site took down. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  hook: hookSchema.optional(),
+});
+export type TimelineRecord = z.infer<typeof timelineRecordSchema>;
+
+const agentInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  site: z.string(),
+  cores: z.number().optional(),
+  capacity: z.number().optional(),
+  host: z.string().optional(),
+});
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
+
+export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** run.json: what makes a results folder self-describing. Rewritten whole (atomically) whenever it changes. */
+export const runInfoSchema = z.object({
+  tool: z.object({ name: z.literal('ptaload'), version: z.string() }),
+  node: z.string(),
+  platform: z.string(),
+  runId: z.string(),
+  profile: z.object({
+    name: z.string(),
+    path: z.string().optional(),
+    /** The normalised profile, secrets removed. */
+    resolved: z.unknown(),
+  }),
+  target: z.object({ kind: z.enum(['sim', 'entra']), url: z.string(), tenant: z.string() }),
+  intervalMs: z.number().positive(),
+  startedAt: z.string(),
+  startEpochMs: z.number(),
+  endedAt: z.string().optional(),
+  status: z.enum(RUN_STATUSES),
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  workers: z.number(),
+  connections: z.number(),
+  shard: z.object({ index: z.number(), count: z.number() }).optional(),
+  phases: z.array(z.object({ name: z.string(), shape: z.string(), startMs: z.number(), endMs: z.number() })),
+  /** The initial agent set; later additions are in the timeline. */
+  agents: z.array(agentInfoSchema),
+  timeline: z.array(timelineRecordSchema),
+  notes: z.array(z.string()),
+});
+export type RunInfo = z.infer<typeof runInfoSchema>;
+
+/** Timeline actions that take capacity away: each gets failover figures in the summary. */
+export const DISRUPTIVE_ACTIONS = ['remove', 'degrade', 'fail-site'] as const;
+
+/** When an event took effect: applied time if known, else planned. */
+export function eventTimeMs(record: TimelineRecord): number {
+  return record.appliedAtMs ?? record.atMs;
+}
+
+/** A short human label for a timeline record (`remove agent-2 (crash)`). */
+export function describeEvent(record: TimelineRecord): string {
+  const who = record.agent ?? (record.site ? `site ${record.site}` : '');
+  const how = record.mode ? ` (${record.mode})` : '';
+  return `${record.action}${who ? ` ${who}` : ''}${how}${record.ok ? '' : ' [failed]'}`;
+}
