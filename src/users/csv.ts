@@ -13,7 +13,14 @@ const FORMAT = 'Each row is username,password[,state] (state: ' + USER_STATES.jo
  */
 export async function readUsersFile(path: string): Promise<TestUser[]> {
   const source = createReadStream(path);
-  const parser = parse({ info: true, relax_column_count: true, skip_empty_lines: true, bom: true });
+  // Files edited on different systems mix line endings; accept any of them on every line.
+  const parser = parse({
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    bom: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);
 

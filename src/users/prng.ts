@@ -1,6 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 
-/** 128 bits of key material from any seed, so `1`, `'1'` and `'run-42'` all work as seeds. */
+const ZEROS = Buffer.alloc(4096);
+
+/** 256 bits of key material from any seed, so `1`, `'1'` and `'run-42'` all work as seeds. */
 function seedKey(seed: number | string, purpose: string): Buffer {
   return createHash('sha256')
     .update(`ptaload:${purpose}:${String(seed)}`)
@@ -32,25 +34,22 @@ export function seededRandom(seed: number | string, purpose = 'random'): () => n
 }
 
 /**
- * Deterministic byte stream keyed by the seed (HMAC-SHA256 in counter mode). Used for passwords:
+ * Deterministic byte stream keyed by the seed (the AES-256-CTR keystream). Used for passwords:
  * reproducible for a known seed, yet unguessable when the seed is a secret random value.
  */
 export class SeededBytes {
-  private readonly key: Buffer;
-  private counter = 0;
+  private readonly cipher: ReturnType<typeof createCipheriv>;
   private block: Buffer = Buffer.alloc(0);
   private pos = 0;
 
   constructor(seed: number | string, purpose = 'bytes') {
-    this.key = seedKey(seed, purpose);
+    this.cipher = createCipheriv('aes-256-ctr', seedKey(seed, purpose), Buffer.alloc(16));
   }
 
   /** One byte, 0..255. */
   byte(): number {
     if (this.pos >= this.block.length) {
-      const counter = Buffer.alloc(8);
-      counter.writeBigUInt64BE(BigInt(this.counter++));
-      this.block = createHmac('sha256', this.key).update(counter).digest();
+      this.block = this.cipher.update(ZEROS);
       this.pos = 0;
     }
     return this.block[this.pos++]!;

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UsersError } from '../../src/errors.js';
+import { sliceUsers, UserPacer } from '../../src/users/pacing.js';
+import type { TestUser } from '../../src/users/types.js';
+
+const users = (n: number): TestUser[] =>
+  Array.from({ length: n }, (_, i) => ({
+    username: `u${i}@contoso.test`,
+    password: `pw${i}`,
+    state: 'active' as const,
+  }));
+
+test('nobody is tried more than perUserPerMinute times in any rolling minute', () => {
+  const pacer = new UserPacer(users(3), {
+    perUserPerMinute: 4,
+    wrongPerUserPerHour: 0,
+    wrongPasswordShare: 0,
+  });
+  const tries = new Map<string, number[]>();
+  let skipped = 0;
+  // Ask 10 times a second for 3 minutes: far more than 3 users x 4/min allow.
+  for (let t = 0; t < 180_000; t += 100) {
+    const pick = pacer.next(t);
+    if (!pick) {
+      skipped++;
+      continue;
+    }
+    const list = tries.get(pick.user.username) ?? [];
+    list.push(t);
+    tries.set(pick.user.username, list);
+  }
+  for (const [name, times] of tries) {
+    for (let i = 4; i < times.length; i++) {
+      assert.ok(
+        times[i]! - times[i - 4]! >= 60_000,
+        `${name}: 5 tries within a minute at ${times[i - 4]}..${times[i]}`,
+      );
+    }
+  }
+  const sent = [...tries.values()].reduce((s, l) => s + l.length, 0);
+  assert.equal(sent, 3 * 4 * 3, 'the budget is used in full: 3 users x 4/min x 3 min');
+  assert.equal(skipped, 1800 - sent, 'every other request is reported as paced, not silently dropped');
+  assert.equal(pacer.maxRatePerS, (3 * 4) / 60);
+});
+
+test('users take turns, so a large pool is never held back', () => {
+  const pacer = new UserPacer(users(1000), {
+    perUserPerMinute: 4,
+    wrongPerUserPerHour: 2,
+    wrongPasswordShare: 0,
+  });
+  const seen: string[] = [];
+  for (let i = 0; i < 2000; i++) seen.push(pacer.next(i)!.user.username);
+  assert.equal(seen[0], 'u0@contoso.test');
+  assert.equal(seen[1000], 'u0@contoso.test');
+  assert.equal(new Set(seen).size, 1000);
+});
+
+test('wrong passwords follow the share but never exceed wrongPerUserPerHour per user', () => {
+  const pacer = new UserPacer(users(10), {
+    perUserPerMinute: 60,
+    wrongPerUserPerHour: 2,
+    wrongPasswordShare: 0.5,
+  });
+  const wrongAt = new Map<string, number[]>();
+  let wrong = 0;
+  let sent = 0;
+  // Two hours at one request a second: 7200 requests, 720 per user.
+  for (let t = 0; t < 7_200_000; t += 1000) {
+    const pick = pacer.next(t);
+    if (!pick) continue;
+    sent++;
+    if (!pick.wrong) continue;
+    wrong++;
+    const list = wrongAt.get(pick.user.username) ?? [];
+    list.push(t);
+    wrongAt.set(pick.user.username, list);
+  }
+  for (const [name, times] of wrongAt) {
+    for (let i = 2; i < times.length; i++) {
+      assert.ok(times[i]! - times[i - 2]! >= 3_600_000, `${name}: 3 wrong passwords within an hour`);
+    }
+  }
+  assert.equal(wrong, 10 * 2 * 2, 'the hourly cap, not the 50% share, decides');
+  assert.ok(pacer.withheldWrong > 0, 'held-back wrong passwords are counted');
+  assert.equal(sent, 7200);
+});
+
+test('a small share spreads wrong passwords evenly', () => {
+  const pacer = new UserPacer(users(500), {
+    perUserPerMinute: 4,
+    wrongPerUserPerHour: 2,
+    wrongPasswordShare: 0.02,
+  });
+  const wrongIdx: number[] = [];
+  for (let i = 0; i < 1000; i++) if (pacer.next(i * 200)!.wrong) wrongIdx.push(i);
+  assert.equal(wrongIdx.length, 20);
+  for (let i = 1; i < wrongIdx.length; i++) assert.equal(wrongIdx[i]! - wrongIdx[i - 1]!, 50);
+});
+
+test('wrongPerUserPerHour 0 means no wrong passwords at all', () => {
+  const pacer = new UserPacer(users(5), {
+    perUserPerMinute: 10,
+    wrongPerUserPerHour: 0,
+    wrongPasswordShare: 1,
+  });
+  for (let t = 0; t < 100; t++) assert.equal(pacer.next(t * 10_000)?.wrong, false);
+});
+
+test('bad pacing settings are refused', () => {
+  assert.throws(
+    () => new UserPacer([], { perUserPerMinute: 4, wrongPerUserPerHour: 2, wrongPasswordShare: 0 }),
+    UsersError,
+  );
+  assert.throws(
+    () => new UserPacer(users(1), { perUserPerMinute: 0, wrongPerUserPerHour: 2, wrongPasswordShare: 0 }),
+    /perUserPerMinute/,
+  );
+  assert.throws(
+    () => new UserPacer(users(1), { perUserPerMinute: 4, wrongPerUserPerHour: 1.5, wrongPasswordShare: 0 }),
+    /wrongPerUserPerHour/,
+  );
+  assert.throws(
+    () => new UserPacer(users(1), { perUserPerMinute: 4, wrongPerUserPerHour: 2, wrongPasswordShare: 2 }),
+    /wrongPasswordShare/,
+  );
+});
+
+test('slices are disjoint, cover everyone and differ in size by at most one', () => {
+  for (const [n, k] of [
+    [10, 3],
+    [1000, 7],
+    [5, 5],
+    [3, 4],
+  ] as const) {
+    const all = users(n);
+    const slices = Array.from({ length: k }, (_, i) => sliceUsers(all, i, k));
+    assert.deepEqual(slices.flat(), all, `${n} users in ${k} slices cover all, in order, once`);
+    const sizes = slices.map((s) => s.length);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1);
+  }
+  assert.throws(() => sliceUsers(users(3), 3, 3), /slice 3 of 3 does not exist/);
+  assert.throws(() => sliceUsers(users(3), 0, 0), UsersError);
+});
