@@ -1,0 +1,211 @@
+/** One interval of a step ramp, as the capacity maths needs it. */
+export interface KneePoint {
+  readonly agents: number;
+  readonly achievedPerS: number;
+  readonly targetPerS: number;
+  /** null when the interval had no replies. */
+  readonly p99Ms: number | null;
+  /** Share of replies in error classes (ERROR_OUTCOMES), 0–1. */
+  readonly errorRate: number;
+}
+
+export interface KneeRule {
+  readonly sloP99Ms: number;
+  /** 0–1, e.g. 0.01 for 1 %. */
+  readonly maxErrorRate: number;
+  /** Share of a step's judged intervals that must pass. Default 0.9. */
+  readonly passShare?: number;
+  /** A step with fewer judged intervals is not judged at all. Default 3. */
+  readonly minJudged?: number;
+  /** The step's mean achieved rate must reach this share of its target. Default 0.9. */
+  readonly minAchievedRatio?: number;
+  /** Consecutive intervals whose target rates differ by at most this share belong to one step. Default 0.01. */
+  readonly rateTolerance?: number;
+}
+
+export type IntervalFailure = 'no-replies' | 'p99' | 'errors';
+
+export interface StepVerdict {
+  readonly targetPerS: number;
+  /** Position of the step's first interval in the input. */
+  readonly firstPoint: number;
+  readonly intervals: number;
+  /** Intervals judged: all but the step's first (the transition). */
+  readonly judged: number;
+  readonly passed: number;
+  readonly failures: Readonly<Record<IntervalFailure, number>>;
+  /** Over the judged intervals; null when none. */
+  readonly achievedMeanPerS: number | null;
+  readonly p99WorstMs: number | null;
+  readonly errorRateMean: number | null;
+  readonly verdict: 'pass' | 'fail' | 'too-short';
+  /** Why it failed, in words (empty when it passed). */
+  readonly reasons: readonly string[];
+}
+
+export interface KneeResult {
+  readonly agents: number;
+  /** Mean achieved rate of the highest passing step below the first failing one; null when there is none. */
+  readonly kneePerS: number | null;
+  readonly kneeTargetPerS: number | null;
+  /**
+   * found: a step failed above a passing one (capacity lies between kneePerS and the failing step's target);
+   * not-reached: no step failed, so kneePerS is only a lower bound; first-step-failed: even the lowest judged step
+   * broke the SLO; no-steps: nothing long enough to judge.
+   */
+  readonly status: 'found' | 'not-reached' | 'first-step-failed' | 'no-steps';
+  readonly failedStep: StepVerdict | null;
+  /** Every step in the order judged (ascending target, then time). */
+  readonly steps: readonly StepVerdict[];
+  readonly rule: string;
+}
+
+/**
+ * The knee of one agent count's step ramp, by this rule (also returned as `rule`, for reports):
+ * steps are runs of consecutive intervals at the same target rate (within `rateTolerance`); a step's first
+ * interval is a transition and is not judged. An interval passes when it had replies, its p99 ≤ the SLO and its
+ * error rate ≤ the limit. A step passes when at least `minJudged` intervals were judged, ≥ `passShare` of them
+ * passed, and their mean achieved rate reached `minAchievedRatio` of the target. Steps are taken in ascending
+ * target order; the knee is the mean achieved rate of the highest passing step below the first failing one.
+ */
+export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResult {
+  const r = withDefaults(rule);
+  const agents = points[0]?.agents ?? 0;
+  const steps = splitSteps(points, r.rateTolerance)
+    .map((step) => judgeStep(step, r))
+    .sort((a, b) => a.targetPerS - b.targetPerS || a.firstPoint - b.firstPoint);
+  let knee: StepVerdict | null = null;
+  let failed: StepVerdict | null = null;
+  for (const step of steps) {
+    if (step.verdict === 'too-short') continue;
+    if (step.verdict === 'fail') {
+      failed = step;
+      break;
+    }
+    knee = step;
+  }
+  const status =
+    failed === null
+      ? knee === null
+        ? 'no-steps'
+        : 'not-reached'
+      : knee === null
+        ? 'first-step-failed'
+        : 'found';
+  return {
+    agents,
+    kneePerS: knee?.achievedMeanPerS ?? null,
+    kneeTargetPerS: knee?.targetPerS ?? null,
+    status,
+    failedStep: failed,
+    steps,
+    rule: describeRule(r),
+  };
+}
+
+/** findKnee for each agent count present, ascending by agents. */
+export function findKnees(points: readonly KneePoint[], rule: KneeRule): KneeResult[] {
+  const byAgents = new Map<number, KneePoint[]>();
+  for (const p of points) {
+    const list = byAgents.get(p.agents) ?? [];
+    list.push(p);
+    byAgents.set(p.agents, list);
+  }
+  return [...byAgents.keys()].sort((a, b) => a - b).map((n) => findKnee(byAgents.get(n)!, rule));
+}
+
+type FullRule = Required<KneeRule>;
+
+function withDefaults(rule: KneeRule): FullRule {
+  return { passShare: 0.9, minJudged: 3, minAchievedRatio: 0.9, rateTolerance: 0.01, ...rule };
+}
+
+function splitSteps(
+  points: readonly KneePoint[],
+  tolerance: number,
+): { first: number; points: KneePoint[] }[] {
+  const steps: { first: number; points: KneePoint[] }[] = [];
+  let current: { first: number; points: KneePoint[] } | undefined;
+  points.forEach((p, i) => {
+    if (!(p.targetPerS > 0)) {
+      current = undefined; // idle intervals (pauses between steps) belong to no step
+      return;
+    }
+    const base = current?.points[0]?.targetPerS;
+    if (current === undefined || base === undefined || Math.abs(p.targetPerS - base) > tolerance * base) {
+      current = { first: i, points: [] };
+      steps.push(current);
+    }
+    current.points.push(p);
+  });
+  return steps;
+}
+
+function judgeStep(step: { first: number; points: KneePoint[] }, r: FullRule): StepVerdict {
+  const targetPerS = step.points.reduce((s, p) => s + p.targetPerS, 0) / step.points.length;
+  const judged = step.points.slice(1);
+  const failures: Record<IntervalFailure, number> = { 'no-replies': 0, p99: 0, errors: 0 };
+  let passed = 0;
+  for (const p of judged) {
+    if (p.p99Ms === null) failures['no-replies']++;
+    else if (p.p99Ms > r.sloP99Ms) failures.p99++;
+    else if (p.errorRate > r.maxErrorRate) failures.errors++;
+    else passed++;
+  }
+  const n = judged.length;
+  const achievedMeanPerS = n > 0 ? judged.reduce((s, p) => s + p.achievedPerS, 0) / n : null;
+  const p99s = judged.map((p) => p.p99Ms).filter((v): v is number => v !== null);
+  const base = {
+    targetPerS,
+    firstPoint: step.first,
+    intervals: step.points.length,
+    judged: n,
+    passed,
+    failures,
+    achievedMeanPerS,
+    p99WorstMs: p99s.length > 0 ? Math.max(...p99s) : null,
+    errorRateMean: n > 0 ? judged.reduce((s, p) => s + p.errorRate, 0) / n : null,
+  };
+  if (n < r.minJudged) {
+    return {
+      ...base,
+      verdict: 'too-short',
+      reasons: [`only ${n} judged interval(s), fewer than ${r.minJudged}`],
+    };
+  }
+  const reasons: string[] = [];
+  if (passed < r.passShare * n) {
+    const why = [
+      failures.p99 > 0
+        ? `${failures.p99} over the p99 SLO of ${r.sloP99Ms} ms (worst ${base.p99WorstMs} ms)`
+        : '',
+      failures.errors > 0 ? `${failures.errors} over the error-rate limit of ${pct(r.maxErrorRate)}` : '',
+      failures['no-replies'] > 0 ? `${failures['no-replies']} with no replies` : '',
+    ].filter(Boolean);
+    reasons.push(`${passed} of ${n} intervals passed, fewer than ${pct(r.passShare)}: ${why.join('; ')}`);
+  }
+  if (achievedMeanPerS !== null && achievedMeanPerS < r.minAchievedRatio * targetPerS) {
+    reasons.push(
+      `achieved ${round(achievedMeanPerS)}/s on average, below ${pct(r.minAchievedRatio)} of the ${round(targetPerS)}/s target`,
+    );
+  }
+  return { ...base, verdict: reasons.length === 0 ? 'pass' : 'fail', reasons };
+}
+
+function describeRule(r: FullRule): string {
+  return (
+    `Steps are runs of consecutive intervals at the same target rate (±${pct(r.rateTolerance)}); each step's first ` +
+    `interval is a transition and is not judged. An interval passes when it had replies, p99 ≤ ${r.sloP99Ms} ms and ` +
+    `error rate ≤ ${pct(r.maxErrorRate)}. A step passes when at least ${r.minJudged} intervals were judged, ≥ ` +
+    `${pct(r.passShare)} of them passed, and their mean achieved rate reached ${pct(r.minAchievedRatio)} of the ` +
+    `target. The knee is the mean achieved rate of the highest passing step below the first failing one.`
+  );
+}
+
+function pct(share: number): string {
+  return `${round(share * 100)} %`;
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
