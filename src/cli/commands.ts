@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerReport } from './report.js';
 import { register as registerSim } from './sim.js';
 import { register as registerUsers } from './users.js';
 import { register as registerValidate } from './validate.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerUsers(program);
   registerSim(program);
+  registerReport(program);
 }
