@@ -150,6 +150,28 @@ describe('sendSignIn over real HTTP', () => {
   });
 });
 
+describe('stopping', () => {
+  test('destroying the dispatcher ends the sign-ins in flight, and none throws', async () => {
+    const server = await startReplyServer(() => {}); // never answers
+    const dispatcher = createDispatcher({ origin: server.origin, connections: 2, ...timeouts });
+    const ropc = new RopcRequest({ tokenUrl: tokenUrl(server.origin, 't'), clientId: 'c', scope: 's' });
+    try {
+      const pending = Array.from({ length: 5 }, () =>
+        sendSignIn(dispatcher, ropc, ropc.body('u', 'p'), { timeoutMs: 60_000 }),
+      );
+      for (let i = 0; i < 200 && server.seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await dispatcher.destroy();
+      const replies = await Promise.all(pending);
+      assert.deepEqual(
+        replies.map((r) => r.classified.outcome),
+        ['network_error', 'network_error', 'network_error', 'network_error', 'network_error'],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('network failures', () => {
   test('a refused connection is a network error, and sendSignIn does not throw', async () => {
     // A port that was just free: nothing listens there now.
