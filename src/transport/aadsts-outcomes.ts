@@ -1,4 +1,4 @@
-import type { Outcome } from './outcome.js';
+import type { Classified, Outcome } from './outcome.js';
 import { AADSTS } from './protocol.js';
 
 /** Configuration errors: the AADSTS code and what an administrator should do about it. */
@@ -121,9 +121,14 @@ const OAUTH_EXPLANATIONS: ReadonlyMap<string, string> = new Map([
 
 /**
  * What an administrator should do about a configuration error, as one sentence starting with the
- * cause. Takes the AADSTS code or, when the reply had none, the OAuth2 `error` value.
+ * cause. Takes the AADSTS code, the OAuth2 `error` value when the reply had no code, or the classified
+ * reply itself.
  */
-export function explainConfigError(code: number | string): string {
+export function explainConfigError(codeOrReply: number | string | Classified): string {
+  const code =
+    typeof codeOrReply === 'object'
+      ? (codeOrReply.code ?? codeOrReply.detail ?? 'invalid_request')
+      : codeOrReply;
   const known = typeof code === 'number' ? EXPLANATIONS.get(code) : OAUTH_EXPLANATIONS.get(code);
   const label = typeof code === 'number' ? `AADSTS${code}` : code;
   if (known !== undefined) return `${label}: ${known}.`;

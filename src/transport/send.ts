@@ -11,9 +11,14 @@ export interface SendOptions {
    * Limit on waiting for the reply's headers, and then between body chunks, once the request is on the
    * wire (undici's own timers, which cost nothing per request). Time queued for a free connection is not
    * part of it: latency is measured from the intended start anyway, and a queue is a sign of a capped pool.
+   * undici's timers tick about every half second, so a timeout fires up to ~0.5 s late.
    */
   readonly timeoutMs: number;
-  /** Aborts the sign-in (reported as `client_timeout`). Prefer destroying the dispatcher to stop a whole run. */
+  /**
+   * Aborts the sign-in (reported as `client_timeout`). Not for stopping a run: undici adds a listener per
+   * request, so one signal shared by thousands in flight costs O(n) per request and makes Node warn about
+   * a listener leak. To stop everything, destroy the dispatcher; every sign-in in flight then resolves.
+   */
   readonly signal?: AbortSignal;
   /** Timestamps the last byte; defaults to `performance.now()`. */
   readonly clock?: () => number;

@@ -145,6 +145,9 @@ describe('explainConfigError', () => {
     assert.match(explainConfigError(70011), /target\.scope/);
     assert.match(explainConfigError('unsupported_grant_type'), /^unsupported_grant_type: .*password grant/);
     assert.match(explainConfigError(1234567), /AADSTS1234567.*error\?code=1234567/);
+    assert.equal(explainConfigError({ outcome: 'config_error', code: 65001 }), explainConfigError(65001));
+    const noCode = classify(400, '{"error":"unsupported_grant_type"}');
+    assert.equal(explainConfigError(noCode), explainConfigError('unsupported_grant_type'));
   });
 
   test('every config code of the taxonomy has its own explanation', () => {
