@@ -12,12 +12,24 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** Escapes text for a Markdown table cell or paragraph: no raw HTML, no table breaks, no link/emphasis syntax. */
+/**
+ * Escapes text for a Markdown table cell or paragraph: no raw HTML, no table breaks, no link or emphasis
+ * syntax. Underscores inside words (error_rate) are left alone: GitHub Markdown does not read them as emphasis.
+ */
 export function escapeMarkdown(text: string): string {
   return text
     .replaceAll('\\', '\\\\')
-    .replace(/[|*_`[\]<>#]/g, (c) => `\\${c}`)
+    .replace(/[|*`[\]<>#]/g, (c) => `\\${c}`)
+    .replace(/(^|[^A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (m) => m.replace('_', '\\_'))
     .replace(/[\r\n]+/g, ' ');
+}
+
+/** A Markdown code span (thresholds, outcome names): shown verbatim; only a pipe needs escaping in a table. */
+export function mdCode(text: string): string {
+  return `\`${text
+    .replaceAll('`', "'")
+    .replaceAll('|', '\\|')
+    .replace(/[\r\n]+/g, ' ')}\``;
 }
 
 /** Three significant figures: 812 ms, 1.23 s, 0.412 ms. */

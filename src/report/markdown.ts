@@ -7,6 +7,7 @@ import {
   fmtRate,
   fmtValue,
   escapeMarkdown as md,
+  mdCode,
   NONE,
 } from './format.js';
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
@@ -35,7 +36,7 @@ export function renderMarkdown(run: RunInfo, analysis: Analysis): string {
       table(
         ['Threshold', 'Result', 'Measured'],
         s.thresholds.map((t) => [
-          md(t.expression),
+          mdCode(t.expression),
           t.ok ? 'pass' : '**FAIL**',
           `${fmtValue(t.value, t.unit)}${t.agent ? ` (${md(t.agent)})` : ''}${t.reason ? ` — ${md(t.reason)}` : ''}`,
         ]),
@@ -127,7 +128,7 @@ function outcomesTable(s: Summary): string {
   const total = s.requests.completed;
   const seen = OUTCOMES.filter((o) => s.requests.byOutcome[o] > 0);
   const rows = seen.map((o) => [
-    o,
+    mdCode(o),
     fmtCount(s.requests.byOutcome[o]),
     total > 0 ? fmtPct(s.requests.byOutcome[o] / total) : NONE,
     ERROR_OUTCOMES.includes(o) ? 'error' : '',
