@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerReport } from './report.js';
+import { register as registerRun } from './run.js';
 import { register as registerSim } from './sim.js';
 import { register as registerUsers } from './users.js';
 import { register as registerValidate } from './validate.js';
@@ -9,7 +10,7 @@ import { register as registerValidate } from './validate.js';
  * stays a few lines and tests can build the same program.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerRun(program);
   registerValidate(program);
   registerUsers(program);
   registerSim(program);

@@ -92,9 +92,11 @@ export async function runLoad(
     idleTimeout: 60_000,
     concurrentTasksPerWorker: 1,
   });
-  // Time zero a little ahead, so every worker is loaded and waiting when the first arrival is due.
-  const startEpochMs = performance.timeOrigin + performance.now() + 300;
-  const now = () => performance.timeOrigin + performance.now() - startEpochMs;
+  // Time zero is set once every worker is loaded and waiting, so no start-up eats into the schedule.
+  let startEpochMs = Number.NaN;
+  const started = () => !Number.isNaN(startEpochMs);
+  const now = () => (started() ? performance.timeOrigin + performance.now() - startEpochMs : 0);
+  const ready = new Set<number>();
   const merger = new IntervalMerger(range(plan.workers));
   const ports = new Map<number, MessagePort>();
   const results: WorkerResult[] = [];
@@ -145,7 +147,10 @@ export async function runLoad(
   };
 
   const onMessage = (msg: WorkerMessage) => {
-    if (msg.type === 'snapshot') emit(merger.accept(msg.snapshot));
+    if (msg.type === 'ready') {
+      ready.add(msg.workerId);
+      if (ready.size === plan.workers && !started() && !stopping) begin();
+    } else if (msg.type === 'snapshot') emit(merger.accept(msg.snapshot));
     else if (msg.type === 'throttled') {
       // One worker was told to back off; the tenant means all of us.
       const pause: CoordinatorMessage = { type: 'pause', untilMs: now() + msg.retryAfterS * 1000 };
@@ -155,14 +160,21 @@ export async function runLoad(
 
   const startWorker = (workerId: number, resumeAtMs: number, attempt: number): Promise<void> => {
     const channel = new MessageChannel();
-    channel.port1.on('message', onMessage);
+    let delivered!: () => void;
+    const allDelivered = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    channel.port1.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'done') delivered();
+      else onMessage(msg);
+    });
     ports.set(workerId, channel.port1);
     const task: WorkerTask = {
       workerId,
       share: plan.shard
         ? { index: plan.shard.index * plan.workers + workerId, count: plan.shard.count * plan.workers }
         : { index: workerId, count: plan.workers },
-      startEpochMs,
+      ...(started() ? { startEpochMs } : {}),
       resumeAtMs,
       schedule: { phases: plan.phases, arrivals: plan.arrivals, seed: plan.seed },
       intervalMs: plan.intervalMs,
@@ -179,7 +191,8 @@ export async function runLoad(
       port: channel.port2,
     };
     return pool.run(task, { transferList: [channel.port2 as never] }).then(
-      (result: WorkerResult) => {
+      async (result: WorkerResult) => {
+        await allDelivered;
         results.push(result);
         channel.port1.close();
       },
@@ -204,24 +217,34 @@ export async function runLoad(
 
   const timers: NodeJS.Timeout[] = [];
   const timelineDone: Promise<void>[] = [];
-  for (const event of plan.timeline) {
-    timers.push(
-      setTimeout(
-        () => {
-          if (stopping) return;
-          const appliedAtMs = now();
-          timelineDone.push(
-            target.applyEvent(event).then((applied) => {
-              if (applied.ok) roster.apply(event, appliedAtMs, applied.agents);
-              return sink.timeline({ ...applied, event, appliedAtMs });
-            }),
-          );
-        },
-        Math.max(0, event.atMs - now()),
-      ),
-    );
-  }
-  const straggler = setInterval(() => {
+  let straggler: NodeJS.Timeout | undefined;
+  const begin = () => {
+    startEpochMs = performance.timeOrigin + performance.now() + 20;
+    const msg: CoordinatorMessage = { type: 'start', startEpochMs };
+    for (const port of ports.values()) port.postMessage(msg);
+    scheduleTimeline();
+    straggler = setInterval(tick, plan.intervalMs);
+  };
+  const scheduleTimeline = () => {
+    for (const event of plan.timeline) {
+      timers.push(
+        setTimeout(
+          () => {
+            if (stopping) return;
+            const appliedAtMs = now();
+            timelineDone.push(
+              target.applyEvent(event).then((applied) => {
+                if (applied.ok) roster.apply(event, appliedAtMs, applied.agents);
+                return sink.timeline({ ...applied, event, appliedAtMs });
+              }),
+            );
+          },
+          Math.max(0, event.atMs - now()),
+        ),
+      );
+    }
+  };
+  const tick = () => {
     const current = Math.floor(now() / plan.intervalMs);
     emit(merger.flushUpTo(current - STRAGGLER_INTERVALS));
     sink.progress?.({
@@ -231,12 +254,12 @@ export async function runLoad(
       inFlight: lastInFlight,
       activeAgents: roster.activeAt(now()),
     });
-  }, plan.intervalMs);
+  };
 
   try {
     await Promise.all(range(plan.workers).map((id) => startWorker(id, 0, 0)));
   } finally {
-    clearInterval(straggler);
+    if (straggler) clearInterval(straggler);
     for (const t of timers) clearTimeout(t);
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -247,7 +270,7 @@ export async function runLoad(
   return {
     status,
     ...(failure ? { failure } : {}),
-    startEpochMs,
+    startEpochMs: started() ? startEpochMs : performance.timeOrigin + performance.now(),
     endMs: now(),
     workers: results,
     lostWorkers,

@@ -31,6 +31,8 @@ export class WorkerLoop {
   private intervalTimer: NodeJS.Timeout | undefined;
   private abandoning = false;
   private finished = false;
+  private startEpochMs: number;
+  private started = false;
   private finish!: () => void;
 
   constructor(
@@ -40,7 +42,8 @@ export class WorkerLoop {
   ) {
     this.port = task.port;
     // performance.timeOrigin differs per thread; epoch-based time is what all threads share.
-    this.clock = clock ?? (() => performance.timeOrigin + performance.now() - task.startEpochMs);
+    this.clock = clock ?? (() => performance.timeOrigin + performance.now() - this.startEpochMs);
+    this.startEpochMs = task.startEpochMs ?? Number.NaN;
     this.schedule = new ArrivalSchedule(task.schedule.phases as readonly SchedulePhase[], {
       arrivals: task.schedule.arrivals,
       seed: task.schedule.seed,
@@ -60,9 +63,9 @@ export class WorkerLoop {
       this.finish = () => {
         if (this.finished) return;
         this.finished = true;
-        this.rollIntervals(this.clock(), true);
+        if (this.started) this.rollIntervals(this.clock(), true);
         if (this.intervalTimer) clearTimeout(this.intervalTimer);
-        this.port.close();
+        this.post({ type: 'done', workerId: this.task.workerId });
         this.client.close().catch(() => undefined);
         resolve({
           workerId: this.task.workerId,
@@ -73,12 +76,29 @@ export class WorkerLoop {
           lastIndex: this.index,
         });
       };
-      this.armIntervalTimer();
-      this.pump();
+      if (this.task.startEpochMs === undefined) this.post({ type: 'ready', workerId: this.task.workerId });
+      else this.begin();
     });
   }
 
+  private begin(): void {
+    this.started = true;
+    this.armIntervalTimer();
+    this.pump();
+  }
+
   private onMessage(msg: CoordinatorMessage): void {
+    if (msg.type === 'start') {
+      if (this.started) return;
+      this.startEpochMs = msg.startEpochMs;
+      this.begin();
+      return;
+    }
+    if (!this.started) {
+      // Stopped before the run began: nothing was sent, nothing to report.
+      if (msg.type === 'stop') this.finish();
+      return;
+    }
     if (msg.type === 'pause') {
       this.pausedUntilMs = Math.max(this.pausedUntilMs, msg.untilMs);
       return;

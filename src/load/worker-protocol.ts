@@ -10,8 +10,12 @@ export interface WorkerTask {
   readonly workerId: number;
   /** Which share of the global arrival sequence this worker owns (index of count). */
   readonly share: { readonly index: number; readonly count: number };
-  /** Epoch ms (sub-ms precision) of the run's time zero; every worker measures against it. */
-  readonly startEpochMs: number;
+  /**
+   * Epoch ms (sub-ms precision) of the run's time zero; every worker measures against it. Absent at the start
+   * of a run: the worker then says `ready` once loaded and waits for `start`, so no worker's start-up eats
+   * into the schedule.
+   */
+  readonly startEpochMs?: number;
   /** Skip arrivals intended before this run-relative time (a replacement worker picks up where the lost one was). */
   readonly resumeAtMs: number;
   readonly schedule: {
@@ -45,12 +49,16 @@ export interface RequestSpec {
 
 /** Worker → coordinator. */
 export type WorkerMessage =
+  | { readonly type: 'ready'; readonly workerId: number }
+  /** The last message on the port: everything before it has been delivered (ports keep order; the task result does not). */
+  | { readonly type: 'done'; readonly workerId: number }
   | { readonly type: 'snapshot'; readonly snapshot: WorkerSnapshot }
   | { readonly type: 'skipped'; readonly reason: 'pacing'; readonly count: number }
   | { readonly type: 'throttled'; readonly retryAfterS: number };
 
 /** Coordinator → worker. */
 export type CoordinatorMessage =
+  | { readonly type: 'start'; readonly startEpochMs: number }
   | { readonly type: 'stop'; readonly graceMs: number }
   | { readonly type: 'pause'; readonly untilMs: number };
 

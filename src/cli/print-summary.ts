@@ -1,0 +1,62 @@
+import type { Summary } from '../report/summary.js';
+
+type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
+
+/** The few lines a person reads in the terminal when a run ends; the full story is in report.md/html. */
+export function printSummary(s: Summary, dir: string, out: NodeJS.WritableStream): void {
+  const lines: string[] = [];
+  const t = s.latencyMs.tenant as Lat;
+  lines.push('');
+  lines.push(
+    `ptaload ${s.status}: ${s.durationS.toFixed(1)} s, ${s.requests.sent} sent, ${s.requests.completed} answered`,
+  );
+  lines.push(
+    `throughput  target ${s.throughput.targetPerS.toFixed(1)}/s  achieved ${s.throughput.achievedPerS.toFixed(1)}/s` +
+      (s.schedule.lateStarts > 0
+        ? `  (late starts ${s.schedule.lateStarts}, max slip ${s.schedule.maxSlipMs.toFixed(1)} ms)`
+        : ''),
+  );
+  lines.push(`latency     ${latText(t)}`);
+  const outcomes = Object.entries(s.requests.byOutcome)
+    .filter(([, n]) => (n as number) > 0)
+    .map(([k, n]) => `${k} ${n}`);
+  lines.push(`outcomes    ${outcomes.join(', ') || 'none'}`);
+  const agents = Object.entries(s.latencyMs.agents as Record<string, Lat>);
+  if (agents.length > 0) {
+    const width = Math.max(5, ...agents.map(([n]) => n.length));
+    lines.push('');
+    lines.push(
+      `${'agent'.padEnd(width)}  ${'count'.padStart(8)}  ${'p50'.padStart(8)}  ${'p99'.padStart(8)}  ${'max'.padStart(8)}`,
+    );
+    for (const [name, l] of agents) {
+      lines.push(
+        `${name.padEnd(width)}  ${String(l.count).padStart(8)}  ${ms(l.p50).padStart(8)}  ${ms(l.p99).padStart(8)}  ${ms(l.max).padStart(8)}`,
+      );
+    }
+  }
+  if (s.thresholds.length > 0) {
+    lines.push('');
+    for (const th of s.thresholds) {
+      lines.push(
+        `${th.ok ? 'PASS' : 'FAIL'}  ${th.expression}  (${th.value === null ? 'no data' : formatValue(th.value)})`,
+      );
+    }
+  }
+  lines.push('');
+  lines.push(`results: ${dir}/  (report.md, report.html, summary.json)`);
+  out.write(`${lines.join('\n')}\n`);
+}
+
+function latText(l: Lat): string {
+  if (!l || l.count === 0) return 'no replies';
+  return `p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`;
+}
+
+function ms(v: number | null): string {
+  if (v === null) return '-';
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+}
+
+function formatValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+}

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { EXIT } from '../errors.js';
+import { runSession } from '../session/run-session.js';
+import { action } from './fail.js';
+import { intInRange } from './flags.js';
+import { intervalFigures } from './live-figures.js';
+import { printSummary } from './print-summary.js';
+import { createProgress, type ProgressFrame } from './progress.js';
+
+const DEFAULT_PROFILE = 'profiles/quickstart.yaml';
+
+interface RunFlags {
+  out?: string;
+  workers?: number;
+  connections?: number;
+  seed?: number;
+  shard?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run a load profile (default: the quickstart against the embedded simulated tenant) and write a results folder.',
+    )
+    .argument('[profile]', 'profile file (YAML or JSON)', DEFAULT_PROFILE)
+    .option('-o, --out <dir>', 'results folder (default results/<UTC stamp>-<profile name>)')
+    .option('--workers <n>', 'worker threads firing requests', intInRange('--workers', 1, 64))
+    .option(
+      '--connections <n>',
+      'cap on open connections across workers',
+      intInRange('--connections', 1, 100_000),
+    )
+    .option(
+      '--seed <n>',
+      'seed for arrivals, generated users and the simulator',
+      intInRange('--seed', 0, 2 ** 31 - 1),
+    )
+    .option('--shard <i/n>', 'run share i of n side-by-side harnesses (disjoint users, 1/n of the rate)')
+    .option('-q, --quiet', 'no live progress')
+    .option('--json', 'print summary.json to stdout when done')
+    .action(
+      action(async (profile: string, flags: RunFlags) => {
+        const progress = createProgress(flags.quiet ? 'quiet' : 'auto');
+        const controller = new AbortController();
+        let interrupts = 0;
+        const onSignal = () => {
+          interrupts++;
+          if (interrupts === 1) {
+            progress.log(
+              'interrupted: stopping the schedule and writing results (press Ctrl-C again to quit at once)',
+            );
+            controller.abort();
+          } else {
+            process.exit(EXIT.interrupted);
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        let last: Omit<ProgressFrame, 'elapsedMs' | 'totalMs' | 'phase' | 'inFlight' | 'activeAgents'> = {
+          targetRate: 0,
+          achievedRate: 0,
+          p50Ms: null,
+          p99Ms: null,
+          errors: {},
+          lateStarts: 0,
+          maxSlipMs: 0,
+        };
+        let late = 0;
+        let maxSlipMs = 0;
+        try {
+          const result = await runSession(
+            profile,
+            {
+              ...(flags.out ? { out: flags.out } : {}),
+              ...(flags.workers ? { workers: flags.workers } : {}),
+              ...(flags.connections ? { connections: flags.connections } : {}),
+              ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+              ...(flags.shard ? { shard: flags.shard } : {}),
+            },
+            {
+              log: (line) => progress.log(line),
+              interval: (record, histograms) => {
+                late += record.lateStarts;
+                maxSlipMs = Math.max(maxSlipMs, record.maxSlipUs / 1000);
+                const f = intervalFigures(record, histograms);
+                last = { ...f, targetRate: record.targetRate, lateStarts: late, maxSlipMs };
+              },
+              progress: (live) => progress.update({ ...last, ...live }),
+            },
+            controller.signal,
+          );
+          progress.close();
+          if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+          else printSummary(result.summary, result.dir, process.stdout);
+          return result.exitCode;
+        } finally {
+          progress.close();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+}
