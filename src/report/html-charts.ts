@@ -32,7 +32,14 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
         },
         { name: 'successful sign-ins/s', points: series.map((s) => [x(s), s.successRate]), color: '#009E73' },
       ],
-      { id: 'throughput', title: 'Throughput vs target', yLabel: 'per second', yFormat: fmtCompact, ...time },
+      {
+        id: 'throughput',
+        title: 'Throughput vs target',
+        yLabel: 'per second',
+        yFormat: fmtCompact,
+        yUnit: 'rate',
+        ...time,
+      },
     ),
   ];
   const tenantLines: ChartSeries[] = (['p50', 'p90', 'p99', 'max'] as const).map((k, i) => ({
@@ -47,6 +54,7 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
       title: 'Latency over time, every reply (tenant-wide)',
       yLabel: 'latency',
       yFormat: fmtMs,
+      yUnit: 'ms',
       yScale: logWanted(tenantLines) ? 'log' : 'linear',
       ...time,
     }),
@@ -63,6 +71,7 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
         title: 'p99 latency per agent (a line starts and stops when the agent joins or leaves)',
         yLabel: 'p99 latency',
         yFormat: fmtMs,
+        yUnit: 'ms',
         yScale: logWanted(agentLines) ? 'log' : 'linear',
         ...time,
       }),
@@ -83,6 +92,7 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
           title: 'Replies by outcome class (stacked)',
           yLabel: 'replies per second',
           yFormat: fmtCompact,
+          yUnit: 'rate',
           stacked: true,
           ...time,
         },
@@ -119,6 +129,8 @@ function distributionChart(analysis: Analysis, agents: readonly string[]): strin
     xTicks: ticks,
     xFormat: (v) => `${Number((100 * (1 - 1 / v)).toPrecision(6))}%`,
     yFormat: fmtMs,
+    yUnit: 'ms',
+    xUnit: 'percentile',
     yScale: logWanted(lines) ? 'log' : 'linear',
   });
 }

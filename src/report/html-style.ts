@@ -20,7 +20,7 @@ main { padding:8px 0 40px; }
 section { margin:30px 0 0; }
 h2 { font-size:19px; margin:0 0 12px; padding-bottom:6px; border-bottom:1px solid var(--line); font-weight:650; }
 h3 { font-size:15px; margin:18px 0 8px; }
-.kpis { display:grid; grid-template-columns:repeat(auto-fill,minmax(200px,1fr)); gap:12px; margin-top:22px; }
+.kpis { display:grid; grid-template-columns:repeat(4,1fr); gap:12px; margin-top:22px; }
 .kpi { border:1px solid var(--line); border-radius:10px; padding:12px 14px; background:#fff; }
 .kpi .k { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.05em; }
 .kpi .v { font-size:26px; font-weight:650; line-height:1.2; margin-top:2px; font-variant-numeric:tabular-nums; }
@@ -37,7 +37,7 @@ tr.fail td { background:#fff8f7; }
 .no { color:var(--bad); font-weight:650; }
 .dim { color:var(--muted); }
 .scroll { overflow-x:auto; }
-figure.chart { margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
+figure.chart { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
 figure.chart figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
 figure.chart svg { width:100%; height:auto; display:block; }
 svg .grid { stroke:#eaeef2; stroke-width:1; }
@@ -52,6 +52,12 @@ svg .marker line { stroke:#6e7781; stroke-width:1; stroke-dasharray:3 3; }
 svg .marker circle { fill:#0b2540; }
 svg .marker text { fill:#fff; font-size:10px; font-weight:700; font-family:inherit; }
 svg .off { display:none; }
+svg .guide { stroke:#6e7781; stroke-width:1; display:none; pointer-events:none; }
+.tip { position:absolute; display:none; pointer-events:none; z-index:3; min-width:150px; background:#fff; border:1px solid var(--line); border-radius:8px; box-shadow:0 4px 14px rgba(31,35,40,.14); padding:7px 10px; font-size:12px; font-variant-numeric:tabular-nums; }
+.tip .h { font-weight:650; margin-bottom:3px; }
+.tip .r { display:flex; justify-content:space-between; gap:14px; line-height:1.55; }
+.tip .nm { display:inline-flex; align-items:center; gap:6px; color:var(--muted); }
+.tip .v { font-weight:600; }
 .legend { display:flex; flex-wrap:wrap; gap:4px 14px; margin-top:6px; }
 .key { font:inherit; font-size:12.5px; color:var(--ink); background:none; border:0; padding:2px 0; cursor:pointer; display:inline-flex; align-items:center; gap:6px; }
 .key[aria-pressed="false"] { opacity:.4; text-decoration:line-through; }
@@ -61,29 +67,109 @@ ol.events { margin:4px 0 0; padding-left:22px; font-size:13.5px; color:var(--mut
 ul.notes { margin:0; padding-left:20px; }
 footer { border-top:1px solid var(--line); color:var(--muted); font-size:12.5px; padding:16px 0 30px; }
 code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:.92em; background:var(--soft); padding:1px 5px; border-radius:4px; }
+@media (max-width:900px) { .kpis { grid-template-columns:repeat(2,1fr); } }
 @media (max-width:700px) { ol.events { columns:1; } header.top h1 { font-size:22px; } }
+td.nw { white-space:nowrap; }
 @media print {
   body { font-size:11.5px; }
   header.top { background:#fff; color:var(--ink); border-bottom:2px solid var(--ink); padding:10px 0; }
   .wrap { max-width:none; padding:0; }
   .key { cursor:default; }
+  .tip, svg .guide { display:none !important; }
+  .kpis { grid-template-columns:repeat(4,1fr); }
   figure.chart, table, .kpi { break-inside:avoid; }
   section { break-inside:auto; }
   a { color:inherit; text-decoration:none; }
 }
 `;
 
-/** Clicking a legend entry hides or shows that series. Nothing else is scripted. */
+/**
+ * The only script: legend entries hide/show their series, and hovering a chart shows the values under the
+ * pointer. Built with textContent only (no innerHTML), so no series name can become markup.
+ */
 export const REPORT_SCRIPT = `
-document.querySelectorAll('figure.chart').forEach(function (fig) {
-  fig.querySelectorAll('.key').forEach(function (key) {
-    key.addEventListener('click', function () {
-      var on = key.getAttribute('aria-pressed') !== 'false';
-      key.setAttribute('aria-pressed', on ? 'false' : 'true');
-      fig.querySelectorAll('svg [data-series="' + key.dataset.series + '"]').forEach(function (el) {
-        el.classList.toggle('off', on);
+(function () {
+  function fmt(v, unit) {
+    if (v === null || v === undefined) return '\u2013';
+    if (unit === 'ms') return v >= 1000 ? Number((v / 1000).toPrecision(3)) + ' s' : Number(v.toPrecision(3)) + ' ms';
+    var n = Number(v.toPrecision(4)).toLocaleString('en-US');
+    return unit === 'rate' ? n + '/s' : n;
+  }
+  function fmtX(x, unit) {
+    if (unit === 'percentile') return Number((100 * (1 - 1 / x)).toFixed(Math.max(0, Math.floor(Math.log10(x)) + 1))) + ' %';
+    if (x < 120) return Number(x.toFixed(1)) + ' s';
+    var m = Math.floor(x / 60), s = Math.round(x % 60);
+    return m + ':' + (s < 10 ? '0' : '') + s;
+  }
+  function nearest(points, x) {
+    var lo = 0, hi = points.length - 1;
+    if (hi < 0) return null;
+    while (hi - lo > 1) {
+      var mid = (lo + hi) >> 1;
+      if (points[mid][0] < x) lo = mid; else hi = mid;
+    }
+    return Math.abs(points[lo][0] - x) <= Math.abs(points[hi][0] - x) ? points[lo] : points[hi];
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  document.querySelectorAll('figure.chart').forEach(function (fig) {
+    var svg = fig.querySelector('svg[data-chart]');
+    var series = JSON.parse(svg.getAttribute('data-points')).series;
+    var f = JSON.parse(svg.getAttribute('data-frame'));
+    var guide = svg.querySelector('.guide');
+    var tip = el('div', 'tip');
+    fig.appendChild(tip);
+    fig.querySelectorAll('.key').forEach(function (key) {
+      key.addEventListener('click', function () {
+        var on = key.getAttribute('aria-pressed') !== 'false';
+        key.setAttribute('aria-pressed', on ? 'false' : 'true');
+        svg.querySelectorAll('[data-series="' + key.dataset.series + '"]').forEach(function (node) {
+          node.classList.toggle('off', on);
+        });
       });
     });
+    function hide() {
+      tip.style.display = 'none';
+      guide.style.display = 'none';
+    }
+    svg.addEventListener('mouseleave', hide);
+    svg.addEventListener('mousemove', function (e) {
+      var box = svg.getBoundingClientRect();
+      var vx = ((e.clientX - box.left) * f.W) / box.width;
+      if (vx < f.left || vx > f.left + f.w) return hide();
+      var t = (vx - f.left) / f.w;
+      var x = f.log ? Math.pow(10, Math.log10(f.min) + t * (Math.log10(f.max) - Math.log10(f.min))) : f.min + t * (f.max - f.min);
+      var at = f.x === 'time' && series[0] ? nearest(series[0].points, x) : null;
+      var shownX = at ? at[0] : x;
+      tip.textContent = '';
+      tip.appendChild(el('div', 'h', fmtX(shownX, f.x)));
+      series.forEach(function (s, i) {
+        var key = fig.querySelector('.key[data-series="' + i + '"]');
+        if (key && key.getAttribute('aria-pressed') === 'false') return;
+        var p = nearest(s.points, shownX);
+        var row = el('div', 'r');
+        var name = el('span', 'nm', s.name);
+        var sw = key && key.querySelector('.swatch');
+        if (sw) name.prepend(sw.cloneNode(false));
+        row.appendChild(name);
+        row.appendChild(el('span', 'v', fmt(p ? p[1] : null, f.y)));
+        tip.appendChild(row);
+      });
+      var gx = f.x === 'time' && at ? f.left + ((at[0] - f.min) / (f.max - f.min)) * f.w : vx;
+      guide.setAttribute('x1', gx);
+      guide.setAttribute('x2', gx);
+      guide.style.display = 'inline';
+      tip.style.display = 'block';
+      var fb = fig.getBoundingClientRect();
+      var left = e.clientX - fb.left + 16;
+      if (left + tip.offsetWidth > fb.width - 8) left = e.clientX - fb.left - tip.offsetWidth - 16;
+      tip.style.left = Math.max(8, left) + 'px';
+      tip.style.top = Math.max(8, e.clientY - fb.top - tip.offsetHeight / 2) + 'px';
+    });
   });
-});
+})();
 `;

@@ -6,7 +6,7 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
 import type { Analysis, Summary } from './summary-types.js';
 
-type Cell = string | { readonly html: string; readonly n?: boolean };
+type Cell = string | { readonly html: string; readonly n?: boolean; readonly nw?: boolean };
 
 function table(
   head: readonly Cell[],
@@ -28,6 +28,8 @@ function table(
 
 /** Right-aligned number cell (text escaped). */
 const num = (text: string): Cell => ({ html: h(text), n: true });
+/** A cell that must not wrap (times, ranges). */
+const nw = (text: string): Cell => ({ html: h(text), nw: true });
 
 /**
  * report.html: one self-contained file (inline CSS, server-drawn SVG, a few lines of script for legend
@@ -57,7 +59,7 @@ export function renderHtml(run: RunInfo, analysis: Analysis): string {
 <h1>${h(s.profile)}</h1>
 ${typeof description === 'string' && description ? `<p class="desc">${h(description)}</p>` : ''}
 <div class="meta"><span><span class="pill ${h(s.status)}">${h(s.status)}</span>${verdict}</span>
-<span><b>Started</b>${h(s.startedAt)}</span><span><b>Duration</b>${h(fmtDuration(s.durationS))}</span>
+<span><b>Started</b>${h(fmtDate(s.startedAt))}</span><span><b>Duration</b>${h(fmtDuration(s.durationS))}</span>
 <span><b>Target</b>${h(`${s.target.kind} · ${s.target.url}`)}</span><span><b>Tenant</b>${h(s.target.tenant)}</span>
 <span><b>Run</b>${h(s.runId)}</span><span><b>Tool</b>ptaload ${h(s.tool.version)}</span></div>
 </div></header>
@@ -78,6 +80,12 @@ ${s.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul class="notes">${s.
 <script>${REPORT_SCRIPT}</script>
 </body></html>
 `;
+}
+
+/** 2026-11-25 12:00:00 UTC: an ISO stamp a person reads at a glance. */
+function fmtDate(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
 function kpi(label: string, value: string, sub: string, tone = ''): string {
@@ -118,7 +126,7 @@ function kpis(s: Summary): string {
       'Schedule',
       fmtCount(s.schedule.lateStarts),
       `late starts · worst slip ${fmtMs(s.schedule.maxSlipMs)}`,
-      s.schedule.lateStarts > 0 ? 'bad' : '',
+      s.schedule.lateStarts > 0.01 * s.requests.sent ? 'bad' : '',
     ),
   ].join('')}</section>`;
 }
@@ -171,7 +179,7 @@ function agents(s: Summary): string {
         num(fmtMs(l.p999)),
         num(fmtMs(l.max)),
         num(fmtCount(errors)),
-        `${fmtClock(a.firstSeenS)} – ${fmtClock(a.lastSeenS)}`,
+        nw(`${fmtClock(a.firstSeenS)} – ${fmtClock(a.lastSeenS)}`),
       ];
     }),
   );
@@ -182,8 +190,8 @@ function phases(s: Summary): string {
     ['Phase', 'From', 'To', num('Target'), num('Achieved'), num('p50'), num('p99'), num('Error rate')],
     s.phases.map((p) => [
       p.name,
-      fmtClock(p.startS),
-      fmtClock(p.endS),
+      nw(fmtClock(p.startS)),
+      nw(fmtClock(p.endS)),
       num(fmtRate(p.targetPerS)),
       num(fmtRate(p.achievedPerS)),
       num(fmtMs(p.latencyMs.p50)),
@@ -224,7 +232,7 @@ function failover(s: Summary): string {
     ],
     s.events.map((e) => [
       { html: `<b>${h(e.label)}</b>` },
-      fmtClock(e.atS),
+      nw(fmtClock(e.atS)),
       num(`${fmtCount(e.errors)} of ${fmtCount(e.requests)}`),
       Object.entries(e.errorsByClass)
         .map(([o, n]) => `${o} ${fmtCount(n)}`)
@@ -253,8 +261,8 @@ function timeline(run: RunInfo): string {
   return table(
     ['Planned', 'Applied', 'Event', 'Result', 'Hook'],
     records.map((r) => [
-      fmtClock(r.atMs / 1000),
-      r.appliedAtMs === undefined ? NONE : fmtClock(r.appliedAtMs / 1000),
+      nw(fmtClock(r.atMs / 1000)),
+      nw(r.appliedAtMs === undefined ? NONE : fmtClock(r.appliedAtMs / 1000)),
       describeEvent(r),
       { html: r.ok ? '<span class="ok">ok</span>' : `<span class="no">failed</span> ${h(r.error ?? '')}` },
       r.hook

@@ -38,6 +38,9 @@ export interface ChartOptions {
   readonly hLines?: readonly { readonly y: number; readonly label: string; readonly color: string }[];
   readonly width?: number;
   readonly height?: number;
+  /** How the hover read-out formats values: y as latency, rate or count; x as time or percentile. */
+  readonly yUnit?: 'ms' | 'rate' | 'count';
+  readonly xUnit?: 'time' | 'percentile';
 }
 
 const M = { left: 64, right: 20, top: 26, bottom: 44 };
@@ -117,9 +120,21 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
     );
   });
 
+  parts.push(`<line class="guide" x1="0" x2="0" y1="${M.top}" y2="${M.top + plotH}"/>`);
   const data = JSON.stringify({ series: series.map((s) => ({ name: s.name, points: s.points })) });
+  // Where the plot sits in the viewBox and what its x axis spans: enough for the hover read-out to map back.
+  const frame = JSON.stringify({
+    W,
+    left: M.left,
+    w: plotW,
+    min: xScale.min,
+    max: xScale.max,
+    log: (o.xScale ?? 'linear') === 'log',
+    y: o.yUnit ?? 'count',
+    x: o.xUnit ?? 'time',
+  });
   const svg =
-    `<svg data-chart="${escapeHtml(o.id)}" data-points="${escapeHtml(data)}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">` +
+    `<svg data-chart="${escapeHtml(o.id)}" data-points="${escapeHtml(data)}" data-frame="${escapeHtml(frame)}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(o.title)}" xmlns="http://www.w3.org/2000/svg">` +
     parts.join('') +
     '</svg>';
   const legend = series
