@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { runSession } from '../session/run-session.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
 import { intervalFigures } from './live-figures.js';
@@ -71,6 +70,8 @@ export function register(program: Command): void {
         let late = 0;
         let maxSlipMs = 0;
         try {
+          // Loaded on use: every other command starts faster without the load engine.
+          const { runSession } = await import('../session/run-session.js');
           const result = await runSession(
             profile,
             {

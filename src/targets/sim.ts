@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TargetError } from '../errors.js';
 import type { Profile, SimTarget, TimelineEvent } from '../profile/schema.js';
 import { readUsersFile } from '../users/csv.js';
 import { generateUsers } from '../users/generate.js';
@@ -9,7 +10,8 @@ import { SimAdmin } from './sim-admin.js';
 import { startSimProcess } from './sim-process.js';
 import type { AppliedEvent, Target } from './target.js';
 
-const DEFAULT_GENERATED_USERS = 1000;
+/** Users per admin call when loading generated users into the simulator. */
+const USERS_PER_CALL = 50_000;
 
 /**
  * The embedded simulated tenant as a target: started as a child process with the profile's agents and users,
@@ -45,16 +47,30 @@ export async function startSimTarget(
     '--lockout-duration',
     `${t.lockout.durationMs}ms`,
   ];
+  if (t.directory.concurrency > 0) {
+    args.push(
+      '--directory-concurrency',
+      String(t.directory.concurrency),
+      '--directory-time',
+      `${t.directory.bindTimeMs}ms`,
+    );
+  }
   if (t.tls) args.push('--tls', '--ca-out', join(dir, 'ca.pem'));
   let users: readonly TestUser[];
-  if (profile.users.file) {
-    const file = resolve(opts.profileDir, profile.users.file);
+  const source = profile.users;
+  if (source.generate === undefined) {
+    const file = resolve(opts.profileDir, source.file);
     users = await readUsersFile(file);
     args.push('--users', file);
   } else {
-    const count = profile.users.generate ?? DEFAULT_GENERATED_USERS;
-    users = generateUsers({ count, domain: t.domain, seed: t.seed });
-    args.push('--generate-users', String(count));
+    // Generated here, once, and handed to the simulator over its admin API: one source of truth for
+    // passwords and states, and no password written to disk.
+    users = generateUsers({
+      count: source.generate,
+      domain: t.domain,
+      seed: t.seed,
+      states: source.states,
+    });
   }
   let proc: Awaited<ReturnType<typeof startSimProcess>>;
   try {
@@ -66,6 +82,15 @@ export async function startSimTarget(
   const { ready } = proc;
   const ca = ready.caFile ? await readFile(ready.caFile, 'utf8') : undefined;
   const admin = new SimAdmin(ready.url, ready.adminToken, ca);
+  if (source.generate !== undefined) {
+    try {
+      await loadUsers(admin, users);
+    } catch (err) {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   return {
     kind: 'sim',
     url: ready.url,
@@ -85,6 +110,20 @@ export async function startSimTarget(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function loadUsers(admin: SimAdmin, users: readonly TestUser[]): Promise<void> {
+  for (let i = 0; i < users.length; i += USERS_PER_CALL) {
+    const { status, json } = await admin.call('POST', '/_sim/users', {
+      users: users.slice(i, i + USERS_PER_CALL),
+    });
+    if (status !== 204) {
+      throw new TargetError(
+        'TARGET_MISCONFIGURED',
+        `the simulated tenant refused the generated users (HTTP ${status}): ${JSON.stringify(json).slice(0, 300)}`,
+      );
+    }
+  }
 }
 
 async function applySimEvent(admin: SimAdmin, event: TimelineEvent): Promise<AppliedEvent> {
