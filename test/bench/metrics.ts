@@ -182,10 +182,21 @@ export async function benchMetrics(): Promise<{
   const row = (label: string, f: Figures) =>
     `  ${label.padEnd(5)} record ${fmt(f.recordNsAll)} ns/op (all 680 series), ${fmt(f.recordNsMix)} ns/op (${f.seriesMix} series);` +
     ` snapshot ${fmt(f.snapshotMsAll)} ms for ${f.seriesAll} series (${fmt(f.snapshotKiBAll)} KiB), ${fmt(f.snapshotMsMix)} ms for ${f.seriesMix}`;
+  // What one worker spends on metrics per second of a 16,000/s run over 2 workers (8,000 replies each, 120 series).
+  for (const [engine, f] of [
+    ['js', js],
+    ['wasm', wasm],
+  ] as const) {
+    figures[`${engine}.msPerWorkerSecondAt8k`] = round(
+      ((f.recordNsMix ?? 0) * 8000) / 1e6 + (f.snapshotMsMix ?? 0),
+    );
+  }
   const text = [
     `IntervalRecorder in a worker thread, 40 agents × 17 outcomes, ${PER_INTERVAL} replies per interval:`,
     row('js', js),
     row('wasm', wasm),
+    `Per worker-second at 8,000 replies (record + snapshot, 120 series): js ${fmt(figures['js.msPerWorkerSecondAt8k'])} ms,` +
+      ` wasm ${fmt(figures['wasm.msPerWorkerSecondAt8k'])} ms`,
     `Count width (120 histograms, raw hdr-histogram-js): int32 record ${fmt(w32.recordNs)} ns/op, encode ${fmt(w32.encode120Ms)} ms,` +
       ` ${fmt(w32.footprintKiB)} KiB each; packed record ${fmt(packed.recordNs)} ns/op, encode ${fmt(packed.encode120Ms)} ms, ${fmt(packed.footprintKiB)} KiB each`,
     `Coordinator: merge two workers' snapshots (${merge.series} series each): ${fmt(merge.mergeTwoWorkersMs)} ms per interval,` +
