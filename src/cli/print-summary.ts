@@ -1,3 +1,4 @@
+import { fmtValue } from '../report/format.js';
 import type { Summary } from '../report/summary.js';
 
 type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
@@ -37,9 +38,9 @@ export function printSummary(s: Summary, dir: string, out: NodeJS.WritableStream
   if (s.thresholds.length > 0) {
     lines.push('');
     for (const th of s.thresholds) {
-      lines.push(
-        `${th.ok ? 'PASS' : 'FAIL'}  ${th.expression}  (${th.value === null ? 'no data' : formatValue(th.value)})`,
-      );
+      const measured = th.value === null ? (th.reason ?? 'no data') : fmtValue(th.value, th.unit);
+      const worst = th.agent ? `, worst ${th.agent}` : '';
+      lines.push(`${th.ok ? 'PASS' : 'FAIL'}  ${th.expression}  (measured ${measured}${worst})`);
     }
   }
   lines.push('');
@@ -55,8 +56,4 @@ function latText(l: Lat): string {
 function ms(v: number | null): string {
   if (v === null) return '-';
   return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
-}
-
-function formatValue(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }

@@ -15,6 +15,7 @@ interface RunFlags {
   seed?: number;
   shard?: string;
   quiet?: boolean;
+  verbose?: boolean;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     )
     .option('--shard <i/n>', 'run share i of n side-by-side harnesses (disjoint users, 1/n of the rate)')
     .option('-q, --quiet', 'no live progress')
+    .option('-v, --verbose', "also show the target's own log lines (the simulator's, hooks')")
     .option('--json', 'print summary.json to stdout when done')
     .action(
       action(async (profile: string, flags: RunFlags) => {
@@ -58,8 +60,10 @@ export function register(program: Command): void {
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        let last: Omit<ProgressFrame, 'elapsedMs' | 'totalMs' | 'phase' | 'inFlight' | 'activeAgents'> = {
-          targetRate: 0,
+        let last: Omit<
+          ProgressFrame,
+          'elapsedMs' | 'totalMs' | 'phase' | 'inFlight' | 'activeAgents' | 'targetRate'
+        > = {
           achievedRate: 0,
           p50Ms: null,
           p99Ms: null,
@@ -83,11 +87,14 @@ export function register(program: Command): void {
             },
             {
               log: (line) => progress.log(line),
+              targetLog: (line) => {
+                if (flags.verbose) progress.log(line);
+              },
               interval: (record, histograms) => {
                 late += record.lateStarts;
                 maxSlipMs = Math.max(maxSlipMs, record.maxSlipUs / 1000);
                 const f = intervalFigures(record, histograms);
-                last = { ...f, targetRate: record.targetRate, lateStarts: late, maxSlipMs };
+                last = { ...f, lateStarts: late, maxSlipMs };
               },
               progress: (live) => progress.update({ ...last, ...live }),
             },

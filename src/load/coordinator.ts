@@ -47,6 +47,8 @@ export interface LiveFigures {
   readonly elapsedMs: number;
   readonly totalMs: number;
   readonly phase: string;
+  /** The schedule's rate right now (this shard's share). */
+  readonly targetRate: number;
   readonly inFlight: number;
   readonly activeAgents: readonly string[];
 }
@@ -251,6 +253,7 @@ export async function runLoad(
       elapsedMs: Math.max(0, now()),
       totalMs,
       phase: schedule.phaseAt(now()).name,
+      targetRate: schedule.rateAt(now()) * shardFactor,
       inFlight: lastInFlight,
       activeAgents: roster.activeAt(now()),
     });

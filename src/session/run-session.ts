@@ -15,6 +15,8 @@ import { type RunOverrides, resolveRunSettings } from './settings.js';
 export interface SessionHooks {
   /** Timeline events, notes and warnings meant for the person watching. */
   log(line: string): void;
+  /** The target's own chatter (the simulator's log); shown only when asked for. */
+  targetLog?(line: string): void;
   interval?: Parameters<typeof runLoad>[2]['interval'];
   progress?: Parameters<typeof runLoad>[2]['progress'];
 }
@@ -39,7 +41,11 @@ export async function runSession(
   const loaded = await loadProfile(profilePath);
   const settings = resolveRunSettings(loaded.profile, overrides);
   const profile: Profile = settings.profile;
-  const target = await openTarget(profile, { profileDir: loaded.dir, log: hooks.log, overrides });
+  const target = await openTarget(profile, {
+    profileDir: loaded.dir,
+    log: hooks.targetLog ?? (() => undefined),
+    overrides,
+  });
   const dir = overrides.out ?? join('results', `${stamp(new Date())}-${profile.name}`);
   const startedAt = new Date();
   const run: RunInfo = {

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readResults } from '../../src/report/results-reader.js';
+import type { Summary } from '../../src/report/summary.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -35,7 +36,10 @@ interface Bucket {
   byTag: Map<string, number>;
 }
 
-async function runOnce(dir: string, name: string): Promise<{ out: string; buckets: Bucket[]; summary: any }> {
+async function runOnce(
+  dir: string,
+  name: string,
+): Promise<{ out: string; buckets: Bucket[]; summary: Summary }> {
   const out = join(dir, name);
   const res = await runCli(['run', join(dir, 'failover.yaml'), '--out', out, '--quiet']);
   assert.equal(res.code, 0, `exit 0 expected; stderr: ${res.stderr}`);
@@ -45,7 +49,7 @@ async function runOnce(dir: string, name: string): Promise<{ out: string; bucket
     endS: record.endMs / 1000,
     byTag: new Map([...histograms].map(([tag, h]) => [tag as string, h.totalCount])),
   }));
-  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Summary;
   return { out, buckets, summary };
 }
 
@@ -99,12 +103,12 @@ test('agents crash, drain and join mid-run: who served, what was lost, and when'
   assert.ok(share > 0.3 && share < 0.7, `agent-4 serves about half (got ${(share * 100).toFixed(1)} %)`);
 
   // The failover figures say so.
-  const crash = summary.events.find((e: { action: string; agent?: string }) => e.agent === 'agent-2');
+  const crash = summary.events.find((e) => e.agent === 'agent-2');
   assert.ok(crash, 'a failover entry for the crash');
-  assert.ok(crash.errorsByClass.pta_timeout > 0);
-  const lost = crash.lostAgents.find((l: { agent: string }) => l.agent === 'agent-2');
+  assert.ok((crash.errorsByClass.pta_timeout ?? 0) > 0);
+  const lost = crash.lostAgents.find((l) => l.agent === 'agent-2');
   assert.ok(lost && lost.ptaTimeout > 0, 'requests lost on the crashed agent are counted');
-  const drain = summary.events.find((e: { agent?: string }) => e.agent === 'agent-1');
+  const drain = summary.events.find((e) => e.agent === 'agent-1');
   assert.ok(drain, 'a failover entry for the drain');
   assert.equal(drain.errorsByClass.pta_timeout ?? 0, 0);
 
