@@ -1,6 +1,6 @@
 import { type IntervalRecord, type SeriesTag, TENANT } from '../metrics/types.js';
 import { OUTCOMES, type Outcome } from '../transport/outcome.js';
-import { type Histogram, type LatencyStats, latencyStatsMs, newHistogram } from './latency.js';
+import { type Histogram, type IntervalLatency, intervalLatencyMs, newHistogram } from './latency.js';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -18,7 +18,7 @@ export function splitTag(tag: string): { agent: string; outcome: Outcome } | und
     : undefined;
 }
 
-export interface AgentIntervalStats extends LatencyStats {
+export interface AgentIntervalStats extends IntervalLatency {
   readonly byOutcome: OutcomeCounts;
 }
 
@@ -40,7 +40,7 @@ export interface IntervalStats {
   readonly activeAgents: readonly string[];
   readonly byOutcome: OutcomeCounts;
   /** Every reply of the interval, whichever agent (or none) served it. */
-  readonly tenant: LatencyStats;
+  readonly tenant: IntervalLatency;
   /** Replies attributed to a named agent (the `tenant` key, i.e. unattributed replies, is not an agent). */
   readonly agents: Readonly<Record<string, AgentIntervalStats>>;
 }
@@ -91,7 +91,7 @@ export function intervalStats(
   }
   const agents: Record<string, AgentIntervalStats> = {};
   for (const name of [...merged.agents.keys()].sort()) {
-    agents[name] = { ...latencyStatsMs(merged.agents.get(name)!), byOutcome: agentOutcomes.get(name)! };
+    agents[name] = { ...intervalLatencyMs(merged.agents.get(name)!), byOutcome: agentOutcomes.get(name)! };
   }
   const lengthS = Math.max(record.endMs - record.startMs, 1) / 1000;
   return {
@@ -109,7 +109,7 @@ export function intervalStats(
     maxSlipMs: record.maxSlipUs / 1000,
     activeAgents: record.activeAgents,
     byOutcome,
-    tenant: latencyStatsMs(merged.tenant),
+    tenant: intervalLatencyMs(merged.tenant),
     agents,
   };
 }

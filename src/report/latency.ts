@@ -42,6 +42,20 @@ export function latencyStatsMs(h: Histogram | undefined): LatencyStats {
   };
 }
 
+/** The figures a time series shows per interval (no mean: HdrHistogram computes it by walking every value). */
+export type IntervalLatency = Pick<LatencyStats, 'count' | 'p50' | 'p90' | 'p99' | 'max'>;
+
+export function intervalLatencyMs(h: Histogram): IntervalLatency {
+  if (h.totalCount === 0) return { count: 0, p50: null, p90: null, p99: null, max: null };
+  return {
+    count: h.totalCount,
+    p50: toMs(h.getValueAtPercentile(50)),
+    p90: toMs(h.getValueAtPercentile(90)),
+    p99: toMs(h.getValueAtPercentile(99)),
+    max: toMs(h.getValueAtPercentile(100)),
+  };
+}
+
 /** Value at a percentile (0..100) in ms; null when empty. */
 export function percentileMs(h: Histogram, p: number): number | null {
   return h.totalCount === 0 ? null : toMs(h.getValueAtPercentile(p));
