@@ -32,7 +32,12 @@ export function resolveProfile(raw: RawProfile) {
   return {
     ...rest,
     users: resolveUsers(raw),
-    agents: { list, timeline, ...(agents.hooks === undefined ? {} : { hooks: agents.hooks }) },
+    agents: {
+      list,
+      timeline,
+      ...(agents.hooks === undefined ? {} : { hooks: agents.hooks }),
+      ...(agents.versions === undefined ? {} : { versions: agents.versions }),
+    },
   };
 }
 

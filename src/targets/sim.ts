@@ -24,7 +24,8 @@ export async function startSimTarget(
   const t = profile.target as SimTarget;
   const dir = await mkdtemp(join(tmpdir(), 'ptaload-sim-'));
   const agentsFile = join(dir, 'agents.json');
-  await writeFile(agentsFile, JSON.stringify(profile.agents.list));
+  const { list, versions } = profile.agents;
+  await writeFile(agentsFile, JSON.stringify(versions ? { agents: list, versions } : list));
   const args = [
     '--port',
     '0',
