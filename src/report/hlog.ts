@@ -1,4 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
+import { decodeHistogram as decode, encodeHistogram } from '../metrics/histogram.js';
 import type { SeriesTag } from '../metrics/types.js';
 import type { Histogram } from './latency.js';
 
@@ -27,7 +27,7 @@ export function hlogHeader(startEpochMs: number, toolVersion: string): string {
 
 /** One tagged interval line, newline included. */
 export function hlogLine(tag: SeriesTag, startMs: number, endMs: number, h: Histogram): string {
-  const encoded = hdr.encodeIntoCompressedBase64(h);
+  const encoded = encodeHistogram(h);
   const start = (startMs / 1000).toFixed(3);
   const length = ((endMs - startMs) / 1000).toFixed(3);
   const max = (h.maxValue / MAX_VALUE_UNIT_RATIO).toFixed(3);
@@ -69,5 +69,5 @@ export function parseHlogLine(line: string): HlogLine {
 
 /** Decodes a histogram; throws (with the library's reason) when the base64 or its payload is damaged. */
 export function decodeHistogram(encoded: string): Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 32);
+  return decode(encoded);
 }

@@ -1,4 +1,4 @@
-import { type IntervalRecord, type SeriesTag, TENANT } from '../metrics/types.js';
+import { type IntervalRecord, parseSeriesTag, type SeriesTag, TENANT } from '../metrics/types.js';
 import { OUTCOMES, type Outcome } from '../transport/outcome.js';
 import { type Histogram, type IntervalLatency, intervalLatencyMs, newHistogram } from './latency.js';
 
@@ -6,16 +6,6 @@ export type OutcomeCounts = Record<Outcome, number>;
 
 export function zeroOutcomes(): OutcomeCounts {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
-}
-
-/** Splits `agent/outcome`; the agent part never contains '/', the outcome is one of OUTCOMES. */
-export function splitTag(tag: string): { agent: string; outcome: Outcome } | undefined {
-  const slash = tag.lastIndexOf('/');
-  if (slash <= 0) return undefined;
-  const outcome = tag.slice(slash + 1);
-  return (OUTCOMES as readonly string[]).includes(outcome)
-    ? { agent: tag.slice(0, slash), outcome: outcome as Outcome }
-    : undefined;
 }
 
 export interface AgentIntervalStats extends IntervalLatency {
@@ -58,7 +48,7 @@ export function mergeInterval(histograms: ReadonlyMap<SeriesTag, Histogram>): In
   const success = newHistogram();
   const agents = new Map<string, Histogram>();
   for (const [tag, h] of histograms) {
-    const split = splitTag(tag);
+    const split = parseSeriesTag(tag);
     if (!split || h.totalCount === 0) continue;
     tenant.add(h);
     if (split.outcome === 'success') success.add(h);
@@ -81,7 +71,7 @@ export function intervalStats(
   const byOutcome = zeroOutcomes();
   const agentOutcomes = new Map<string, OutcomeCounts>();
   for (const [tag, h] of histograms) {
-    const split = splitTag(tag);
+    const split = parseSeriesTag(tag);
     if (!split) continue;
     byOutcome[split.outcome] += h.totalCount;
     if (split.agent === TENANT) continue;

@@ -1,46 +1,22 @@
-import * as hdr from 'hdr-histogram-js';
-import { HISTOGRAM } from '../metrics/types.js';
+import { createHistogram, type Histogram } from '../metrics/histogram.js';
+import { type LatencySummaryMs, latencySummaryMs, percentileMs } from '../metrics/percentiles.js';
 
-export type Histogram = hdr.Histogram;
+export type { Histogram };
+export { percentileMs };
+
+/** Latency figures in ms (count, p50, p90, p99, p999, max, mean); null figures when there were no replies. */
+export type LatencyStats = LatencySummaryMs;
+export const latencyStatsMs = latencySummaryMs;
 
 /**
  * An empty histogram with the run-wide settings, so anything recorded or decoded adds into it exactly.
  * Run-long totals use 64-bit counts so a long soak cannot wrap a bucket.
  */
 export function newHistogram(width: 32 | 64 = 32): Histogram {
-  return hdr.build({ ...HISTOGRAM, bitBucketSize: width, autoResize: false });
-}
-
-/**
- * Latency figures in milliseconds (histograms hold microseconds). Null when there were no replies: "no
- * replies" must not read as "0 ms", which a chart or a threshold would take as perfect.
- */
-export interface LatencyStats {
-  readonly count: number;
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p99: number | null;
-  readonly p999: number | null;
-  readonly max: number | null;
-  readonly mean: number | null;
+  return createHistogram(width);
 }
 
 const toMs = (us: number): number => Math.round(us) / 1000;
-
-export function latencyStatsMs(h: Histogram | undefined): LatencyStats {
-  if (h === undefined || h.totalCount === 0) {
-    return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
-  }
-  return {
-    count: h.totalCount,
-    p50: toMs(h.getValueAtPercentile(50)),
-    p90: toMs(h.getValueAtPercentile(90)),
-    p99: toMs(h.getValueAtPercentile(99)),
-    p999: toMs(h.getValueAtPercentile(99.9)),
-    max: toMs(h.getValueAtPercentile(100)),
-    mean: toMs(h.mean),
-  };
-}
 
 /** The figures a time series shows per interval (no mean: HdrHistogram computes it by walking every value). */
 export type IntervalLatency = Pick<LatencyStats, 'count' | 'p50' | 'p90' | 'p99' | 'max'>;
@@ -54,11 +30,6 @@ export function intervalLatencyMs(h: Histogram): IntervalLatency {
     p99: toMs(h.getValueAtPercentile(99)),
     max: toMs(h.getValueAtPercentile(100)),
   };
-}
-
-/** Value at a percentile (0..100) in ms; null when empty. */
-export function percentileMs(h: Histogram, p: number): number | null {
-  return h.totalCount === 0 ? null : toMs(h.getValueAtPercentile(p));
 }
 
 export interface CurvePoint {

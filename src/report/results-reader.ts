@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ResultsError } from '../errors.js';
-import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
+import { type IntervalRecord, parseSeriesTag, type SeriesTag } from '../metrics/types.js';
 import { decodeHistogram, parseHlogLine } from './hlog.js';
-import { splitTag } from './interval-stats.js';
 import type { Histogram } from './latency.js';
 import { RESULTS_FILES, type RunInfo, runInfoSchema } from './run-info.js';
 
@@ -183,7 +182,7 @@ async function* hlogGroups(file: string, notes: string[]): AsyncGenerator<HlogGr
     let histogram: Histogram | undefined;
     let problem = parsed.kind === 'bad' ? parsed.reason : undefined;
     if (parsed.kind === 'interval') {
-      if (!splitTag(parsed.tag)) problem = `tag "${parsed.tag}" is not agent/outcome`;
+      if (!parseSeriesTag(parsed.tag)) problem = `tag "${parsed.tag}" is not agent/outcome`;
       else {
         try {
           histogram = decodeHistogram(parsed.encoded);
