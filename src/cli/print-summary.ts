@@ -1,5 +1,6 @@
 import { fmtValue } from '../report/format.js';
 import type { Summary } from '../report/summary.js';
+import type { SweepResult } from '../session/sweep.js';
 
 type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
 
@@ -56,4 +57,29 @@ function latText(l: Lat): string {
 function ms(v: number | null): string {
   if (v === null) return '-';
   return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+}
+
+/** One line per agent count, and where to go next. */
+export function printSweep(r: SweepResult, out: NodeJS.WritableStream): void {
+  const lines = [
+    '',
+    `ptaload sweep ${r.index.status}: ${r.index.runs.length} of ${r.index.agentCounts.length} agent counts run`,
+    '',
+  ];
+  lines.push(
+    `${'agents'.padStart(6)}  ${'achieved'.padStart(10)}  ${'p99'.padStart(9)}  ${'errors'.padStart(7)}  status`,
+  );
+  for (const { agents, summary } of r.summaries) {
+    const run = r.index.runs.find((x) => x.agents === agents);
+    const errors =
+      summary.requests.errorRate === null ? '-' : `${(summary.requests.errorRate * 100).toFixed(2)}%`;
+    lines.push(
+      `${String(agents).padStart(6)}  ${`${summary.throughput.achievedPerS.toFixed(0)}/s`.padStart(10)}  ${ms(summary.latencyMs.tenant.p99).padStart(9)}  ${errors.padStart(7)}  ${summary.status}${run?.stoppedEarly ? ' (stopped at its limit)' : ''}`,
+    );
+  }
+  lines.push(
+    '',
+    `results: ${r.dir}/  (one folder per agent count; next: ptaload plan ${r.dir} --peak <rate>)`,
+  );
+  out.write(`${lines.join('\n')}\n`);
 }

@@ -3,7 +3,7 @@ import { EXIT } from '../errors.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
 import { intervalFigures } from './live-figures.js';
-import { printSummary } from './print-summary.js';
+import { printSummary, printSweep } from './print-summary.js';
 import { createProgress, type ProgressFrame } from './progress.js';
 
 const DEFAULT_PROFILE = 'profiles/quickstart.yaml';
@@ -101,7 +101,10 @@ export function register(program: Command): void {
             controller.signal,
           );
           progress.close();
-          if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+          if (result.kind === 'sweep') {
+            if (flags.json) process.stdout.write(`${JSON.stringify(result.index, null, 2)}\n`);
+            else printSweep(result, process.stdout);
+          } else if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
           else printSummary(result.summary, result.dir, process.stdout);
           return result.exitCode;
         } finally {

@@ -80,7 +80,12 @@ export async function runLoad(
   plan: LoadPlan,
   target: Target,
   sink: LoadSink,
-  opts: { signal?: AbortSignal; breakers?: readonly Breaker[] } = {},
+  opts: {
+    signal?: AbortSignal;
+    breakers?: readonly Breaker[];
+    /** Ends the run early but as completed (a sweep step that has found its limit); same shape as a breaker. */
+    until?: Breaker;
+  } = {},
 ): Promise<LoadResult> {
   // The whole run's schedule, for target rates and phase names; workers walk their own shares of it.
   const schedule = new ArrivalSchedule(plan.phases, { arrivals: plan.arrivals, seed: plan.seed });
@@ -135,6 +140,11 @@ export async function runLoad(
       lastInFlight = m.counters.inFlight;
       if (m.missingWorkers.length > 0) {
         sink.note(`interval ${m.index}: no snapshot from worker(s) ${m.missingWorkers.join(', ')}`);
+      }
+      const enough = !stopping ? opts.until?.(record, m.histograms) : undefined;
+      if (enough) {
+        sink.note(enough);
+        stopAll();
       }
       for (const breaker of opts.breakers ?? []) {
         const reason = breaker(record, m.histograms);
@@ -205,7 +215,11 @@ export async function runLoad(
         sink.note(
           `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${String(err)}); its share was restarted`,
         );
+        const others = range(plan.workers).filter((id) => id !== workerId);
+        emit(merger.expectWorkers(others));
         if (stopping || at >= totalMs || attempt >= MAX_REPLACEMENTS) return;
+        // The replacement reports from the interval it resumes in; the ones in between are written without it.
+        emit(merger.expectWorkers(range(plan.workers), Math.floor(at / plan.intervalMs)));
         return startWorker(workerId, at, attempt + 1);
       },
     );

@@ -11,6 +11,7 @@ import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
 import { configErrorBreaker } from './breakers.js';
 import { type RunOverrides, resolveRunSettings } from './settings.js';
+import { runSweep, type SweepResult } from './sweep.js';
 
 export interface SessionHooks {
   /** Timeline events, notes and warnings meant for the person watching. */
@@ -22,6 +23,7 @@ export interface SessionHooks {
 }
 
 export interface SessionResult {
+  readonly kind: 'run';
   readonly dir: string;
   readonly status: RunInfo['status'];
   readonly summary: Summary;
@@ -37,23 +39,43 @@ export async function runSession(
   overrides: RunOverrides,
   hooks: SessionHooks,
   signal: AbortSignal,
-): Promise<SessionResult> {
+): Promise<SessionResult | SweepResult> {
   const loaded = await loadProfile(profilePath);
-  const settings = resolveRunSettings(loaded.profile, overrides);
+  const dir = overrides.out ?? join('results', `${stamp(new Date())}-${loaded.profile.name}`);
+  if (loaded.profile.sweep) return runSweep(loaded, dir, overrides, hooks, signal);
+  return runProfile(loaded.profile, loaded, dir, overrides, hooks, signal);
+}
+
+/** Where a profile came from: run.json records it, relative paths in it resolve against its folder. */
+export interface ProfileSource {
+  readonly path: string;
+  readonly dir: string;
+}
+
+/** One run of one (already loaded) profile into `dir`. */
+export async function runProfile(
+  loadedProfile: Profile,
+  source: ProfileSource,
+  dir: string,
+  overrides: RunOverrides,
+  hooks: SessionHooks,
+  signal: AbortSignal,
+  extra: { until?: Breaker; notes?: readonly string[] } = {},
+): Promise<SessionResult> {
+  const settings = resolveRunSettings(loadedProfile, overrides);
   const profile: Profile = settings.profile;
   const target = await openTarget(profile, {
-    profileDir: loaded.dir,
+    profileDir: source.dir,
     log: hooks.targetLog ?? (() => undefined),
     overrides,
   });
-  const dir = overrides.out ?? join('results', `${stamp(new Date())}-${profile.name}`);
   const startedAt = new Date();
   const run: RunInfo = {
     tool: { name: 'ptaload', version: toolVersion() },
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     runId: dir.split(/[\\/]/).pop() ?? dir,
-    profile: { name: profile.name, path: loaded.path, resolved: profile },
+    profile: { name: profile.name, path: source.path, resolved: profile },
     target: { kind: target.kind, url: target.url, tenant: target.tenant },
     intervalMs: settings.plan.intervalMs,
     startedAt: startedAt.toISOString(),
@@ -65,7 +87,7 @@ export async function runSession(
     phases: phaseSpans(profile),
     agents: target.agents.map((a) => ({ ...a })),
     timeline: [],
-    notes: [],
+    notes: [...(extra.notes ?? [])],
   };
   let writer: ResultsWriter;
   try {
@@ -75,7 +97,7 @@ export async function runSession(
     throw err;
   }
   const timeline: TimelineRecord[] = [];
-  const notes: string[] = [];
+  const notes: string[] = [...(extra.notes ?? [])];
   const plan: LoadPlan = settings.plan;
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
@@ -99,7 +121,7 @@ export async function runSession(
         },
         ...(hooks.progress ? { progress: hooks.progress } : {}),
       },
-      { signal, breakers: [configErrorBreaker as Breaker] },
+      { signal, breakers: [configErrorBreaker], ...(extra.until ? { until: extra.until } : {}) },
     );
   } catch (err) {
     crash = err;
@@ -123,7 +145,7 @@ export async function runSession(
   });
   const summary = await rebuildReports(dir);
   if (crash) throw crash;
-  return { dir, status, summary, exitCode: exitCodeFor(status, summary, failureMessage) };
+  return { kind: 'run', dir, status, summary, exitCode: exitCodeFor(status, summary, failureMessage) };
 }
 
 function exitCodeFor(status: RunInfo['status'], summary: Summary, failure: string | undefined): ExitCode {
