@@ -5,8 +5,12 @@ import { TENANT } from '../metrics/types.js';
 import type { Outcome } from '../transport/outcome.js';
 import { ArrivalSchedule, type SchedulePhase } from './arrival-schedule.js';
 import { type CredentialPicker, credentialPicker } from './credentials.js';
+import { SendCap } from './send-cap.js';
 import type { SignInClient } from './signin-client.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from './worker-protocol.js';
+
+/** How long to back off after a 429 that did not say (Retry-After absent or unreadable). */
+const DEFAULT_RETRY_AFTER_S = 5;
 
 /**
  * One worker's share of the run: fire arrivals on the open-model schedule (never waiting for replies),
@@ -26,6 +30,8 @@ export class WorkerLoop {
   private completed = 0;
   private abandoned = 0;
   private skipped = 0;
+  private readonly skippedBy = { paused: 0, paced: 0, capped: 0 };
+  private readonly cap: SendCap | undefined;
   private pausedUntilMs = 0;
   private scheduleDone = false;
   private intervalTimer: NodeJS.Timeout | undefined;
@@ -50,6 +56,7 @@ export class WorkerLoop {
       share: task.share,
     });
     this.picker = credentialPicker(task);
+    this.cap = task.sendCap ? new SendCap(task.sendCap) : undefined;
     this.index = Math.max(0, Math.floor(task.resumeAtMs / task.intervalMs));
     this.boundaryMs = (this.index + 1) * task.intervalMs;
     let next = this.schedule.next();
@@ -73,6 +80,7 @@ export class WorkerLoop {
           completed: this.completed,
           abandoned: this.abandoned,
           skipped: this.skipped,
+          skippedBy: { ...this.skippedBy },
           lastIndex: this.index,
         });
       };
@@ -125,6 +133,7 @@ export class WorkerLoop {
     while (next !== undefined && next <= now) {
       if (now < this.pausedUntilMs) {
         this.skipped++;
+        this.skippedBy.paused++;
       } else {
         this.fire(next, now);
       }
@@ -143,9 +152,15 @@ export class WorkerLoop {
   };
 
   private fire(intendedMs: number, nowMs: number): void {
+    if (this.cap && !this.cap.tryTake(nowMs)) {
+      this.skipped++;
+      this.skippedBy.capped++;
+      return;
+    }
     const cred = this.picker.next(nowMs);
     if (cred === undefined) {
       this.skipped++;
+      this.skippedBy.paced++;
       return;
     }
     const slipUs = Math.max(0, Math.round((nowMs - intendedMs) * 1000));
@@ -160,7 +175,7 @@ export class WorkerLoop {
       this.completed++;
       this.record(reply.agent ?? TENANT, reply.outcome, Math.max(1, Math.round((done - intendedMs) * 1000)));
       if (reply.code !== undefined) this.recorder.noteCode(reply.code);
-      if (reply.retryAfterS !== undefined) this.onThrottled(done, reply.retryAfterS);
+      if (reply.outcome === 'throttled') this.onThrottled(done, reply.retryAfterS ?? DEFAULT_RETRY_AFTER_S);
       this.maybeDone();
     });
   }

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
 import type { TestUser } from '../users/types.js';
+import type { SendCapSpec } from './send-cap.js';
 
 /**
  * What the coordinator hands each pool worker: its share of the run, everything it needs to sign in, and a
@@ -29,6 +30,8 @@ export interface WorkerTask {
   readonly users: readonly TestUser[];
   readonly wrongPasswordShare: number;
   readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  /** This worker's share of the run's rate cap (real tenants): a hard ceiling whatever the schedule asks. */
+  readonly sendCap?: SendCapSpec;
   /** Extra time to wait for in-flight replies once the schedule is done or a stop is asked. */
   readonly drainMs: number;
   readonly port: MessagePort;
@@ -70,5 +73,7 @@ export interface WorkerResult {
   /** Requests abandoned without a reply because the run was stopped. */
   readonly abandoned: number;
   readonly skipped: number;
+  /** Why arrivals were skipped: paused on a 429, no user free under pacing, or over the rate cap. */
+  readonly skippedBy?: { readonly paused: number; readonly paced: number; readonly capped: number };
   readonly lastIndex: number;
 }

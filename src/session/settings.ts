@@ -32,7 +32,9 @@ export function resolveRunSettings(profile: Profile, o: RunOverrides): { profile
     connections: o.connections ?? load.connections,
     timeoutMs: load.timeoutMs,
     wrongPasswordShare: profile.users.wrongPasswordShare,
-    ...(profile.target.kind === 'entra' ? { pacing: profile.target.pacing } : {}),
+    ...(profile.target.kind === 'entra'
+      ? { pacing: profile.target.pacing, maxRate: profile.target.maxRate }
+      : {}),
     timeline: profile.agents.timeline,
     stopGraceMs: Math.min(STOP_GRACE_MS, load.timeoutMs),
     ...(shard ? { shard } : {}),
