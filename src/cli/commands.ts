@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerMerge } from './merge.js';
 import { register as registerReport } from './report.js';
 import { register as registerRun } from './run.js';
 import { register as registerSim } from './sim.js';
@@ -11,6 +12,7 @@ import { register as registerValidate } from './validate.js';
  */
 export function registerCommands(program: Command): void {
   registerRun(program);
+  registerMerge(program);
   registerValidate(program);
   registerUsers(program);
   registerSim(program);

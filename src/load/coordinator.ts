@@ -9,6 +9,8 @@ import type { Phase, TimelineEvent } from '../profile/schema.js';
 import type { AppliedEvent, Target } from '../targets/target.js';
 import { AgentRoster } from './agent-roster.js';
 import { ArrivalSchedule } from './arrival-schedule.js';
+import { heldBackNotes, PauseLog } from './held-back.js';
+import { sendCapFor } from './send-cap.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from './worker-protocol.js';
 
 export interface LoadPlan {
@@ -22,6 +24,8 @@ export interface LoadPlan {
   readonly timeoutMs: number;
   readonly wrongPasswordShare: number;
   readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  /** Hard ceiling on sends per second across the run (real tenants), split between workers and shards. */
+  readonly maxRate?: number;
   readonly timeline: readonly TimelineEvent[];
   /** How long to wait for in-flight replies after a stop is asked. */
   readonly stopGraceMs: number;
@@ -114,6 +118,7 @@ export async function runLoad(
   let lastEmitted = -1;
   let lastInFlight = 0;
   let emitChain: Promise<void> = Promise.resolve();
+  const pauses = new PauseLog();
 
   const stopAll = () => {
     if (stopping) return;
@@ -166,6 +171,7 @@ export async function runLoad(
     else if (msg.type === 'throttled') {
       // One worker was told to back off; the tenant means all of us.
       const pause: CoordinatorMessage = { type: 'pause', untilMs: now() + msg.retryAfterS * 1000 };
+      pauses.add(now(), pause.untilMs);
       for (const port of ports.values()) port.postMessage(pause);
     }
   };
@@ -199,6 +205,7 @@ export async function runLoad(
       users: sliceFor(target.users, plan, workerId),
       wrongPasswordShare: plan.wrongPasswordShare,
       ...(plan.pacing ? { pacing: plan.pacing } : {}),
+      ...(plan.maxRate ? { sendCap: sendCapFor(plan.maxRate * shardFactor, plan.workers, workerId) } : {}),
       drainMs: plan.timeoutMs,
       port: channel.port2,
     };
@@ -248,8 +255,13 @@ export async function runLoad(
           () => {
             if (stopping) return;
             const appliedAtMs = now();
+            // Shards of one real tenant share its agents: only the first shard runs the hooks.
+            const mine = target.kind === 'sim' || (plan.shard?.index ?? 0) === 0;
+            const applying: Promise<AppliedEvent> = mine
+              ? target.applyEvent(event)
+              : Promise.resolve({ ok: true, agents: [], detail: { appliedBy: 'shard 0' } });
             timelineDone.push(
-              target.applyEvent(event).then((applied) => {
+              applying.then((applied) => {
                 if (applied.ok) roster.apply(event, appliedAtMs, applied.agents);
                 return sink.timeline({ ...applied, event, appliedAtMs });
               }),
@@ -281,6 +293,7 @@ export async function runLoad(
     opts.signal?.removeEventListener('abort', onAbort);
   }
   emit(merger.flushAll());
+  for (const text of heldBackNotes(pauses.summary(Math.min(now(), totalMs)), results)) sink.note(text);
   await Promise.all(timelineDone);
   await emitChain;
   await pool.destroy();
