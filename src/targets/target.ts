@@ -35,5 +35,10 @@ export interface Target {
   readonly agents: readonly AgentSpec[];
   /** Carries out one timeline event; never throws (a failure comes back as `ok: false`). */
   applyEvent(event: TimelineEvent): Promise<AppliedEvent>;
+  /**
+   * Why the run must stop now, if it must (e.g. a hook failed and the profile says to stop then). Asked
+   * after every interval; absent means never.
+   */
+  stopReason?(): string | undefined;
   close(): Promise<void>;
 }
