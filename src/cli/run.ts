@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { addEntraOptions, type EntraOptionValues, entraBag } from './entra-options.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
 import { intervalFigures } from './live-figures.js';
@@ -8,7 +9,7 @@ import { createProgress, type ProgressFrame } from './progress.js';
 
 const DEFAULT_PROFILE = 'profiles/quickstart.yaml';
 
-interface RunFlags {
+interface RunFlags extends EntraOptionValues {
   out?: string;
   workers?: number;
   connections?: number;
@@ -20,7 +21,7 @@ interface RunFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description(
       'Run a load profile (default: the quickstart against the embedded simulated tenant) and write a results folder.',
@@ -84,6 +85,7 @@ export function register(program: Command): void {
               ...(flags.connections ? { connections: flags.connections } : {}),
               ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
               ...(flags.shard ? { shard: flags.shard } : {}),
+              entra: entraBag(flags),
             },
             {
               log: (line) => progress.log(line),
@@ -114,4 +116,5 @@ export function register(program: Command): void {
         }
       }),
     );
+  addEntraOptions(cmd);
 }

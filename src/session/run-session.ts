@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { EXIT, type ExitCode } from '../errors.js';
 import { type Breaker, type LoadPlan, runLoad, type TimelineOutcome } from '../load/coordinator.js';
-import { loadProfile } from '../profile/load.js';
 import type { Profile } from '../profile/schema.js';
 import { rebuildReports } from '../report/rebuild.js';
 import { ResultsWriter } from '../report/results-writer.js';
 import type { RunInfo, TimelineRecord } from '../report/run-info.js';
 import type { Summary } from '../report/summary.js';
 import { openTarget } from '../targets/open.js';
+import { loadRunProfile } from '../targets/run-profile.js';
 import { toolVersion } from '../version.js';
-import { configErrorBreaker } from './breakers.js';
+import { breakersFor } from './breakers.js';
 import { type RunOverrides, resolveRunSettings } from './settings.js';
 import { runSweep, type SweepResult } from './sweep.js';
 
@@ -40,7 +40,8 @@ export async function runSession(
   hooks: SessionHooks,
   signal: AbortSignal,
 ): Promise<SessionResult | SweepResult> {
-  const loaded = await loadProfile(profilePath);
+  // Real-tenant flags are written over the profile before it is validated (see targets/run-profile).
+  const loaded = await loadRunProfile(profilePath, overrides.entra);
   const dir = overrides.out ?? join('results', `${stamp(new Date())}-${loaded.profile.name}`);
   if (loaded.profile.sweep) return runSweep(loaded, dir, overrides, hooks, signal);
   return runProfile(loaded.profile, loaded, dir, overrides, hooks, signal);
@@ -121,7 +122,7 @@ export async function runProfile(
         },
         ...(hooks.progress ? { progress: hooks.progress } : {}),
       },
-      { signal, breakers: [configErrorBreaker], ...(extra.until ? { until: extra.until } : {}) },
+      { signal, breakers: breakersFor(profile, target), ...(extra.until ? { until: extra.until } : {}) },
     );
   } catch (err) {
     crash = err;

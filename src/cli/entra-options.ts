@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+
+/** The real-tenant flags as commander hands them over. */
+export interface EntraOptionValues {
+  target?: string;
+  tenant?: string;
+  clientId?: string;
+  authorityHost?: string;
+  scope?: string;
+  ca?: string;
+  confirmTenant?: string;
+  maxRate?: string;
+  users?: string;
+}
+
+/** Adds the real-tenant flags (shared by `run` and `preflight`); they are checked in targets/entra-flags. */
+export function addEntraOptions(cmd: Command): Command {
+  return cmd
+    .option('--target <kind>', "'entra': run against a real test tenant given by the flags below")
+    .option('--tenant <id|domain>', 'entra: tenant id (GUID) or a verified domain')
+    .option('--client-id <guid>', 'entra: application (client) id of an app that allows public client flows')
+    .option('--authority-host <host>', 'entra: public, usgov, china or an https:// URL (default public)')
+    .option('--scope <scopes>', "entra: scopes to ask for (default 'openid profile')")
+    .option('--ca <file>', 'entra: extra CA certificate (PEM) to trust, e.g. a TLS-inspecting proxy')
+    .option('--confirm-tenant <tenant>', 'entra: repeat the tenant; required for any non-loopback authority')
+    .option(
+      '--max-rate <rate>',
+      'entra: raise (or lower) the safety cap on sign-ins, e.g. 50/s (default 20/s)',
+    )
+    .option('--users <csv>', 'entra: test users CSV (username,password[,state])');
+}
+
+/** The bag RunOverrides.entra carries: only the flags given. */
+export function entraBag(v: EntraOptionValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v)) {
+    if (typeof value === 'string' && ENTRA_KEYS.has(k)) out[k] = value;
+  }
+  return out;
+}
+
+const ENTRA_KEYS = new Set([
+  'target',
+  'tenant',
+  'clientId',
+  'authorityHost',
+  'scope',
+  'ca',
+  'confirmTenant',
+  'maxRate',
+  'users',
+]);
