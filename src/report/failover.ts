@@ -22,21 +22,25 @@ export const FAILOVER_RULES = {
 } as const;
 
 export const FAILOVER_RULE_TEXT =
-  `window: from the event to the next remove/degrade/fail-site event, the run's end or ${FAILOVER_RULES.windowMaxS} s, whichever comes first; ` +
-  `baseline: median tenant p99 of the ${FAILOVER_RULES.baselineIntervals} intervals before the event; ` +
+  `window: the intervals mostly after the event, up to the next remove/degrade/fail-site event, the run's end or ${FAILOVER_RULES.windowMaxS} s, whichever comes first; ` +
+  `baseline: median tenant p99 of the ${FAILOVER_RULES.baselineIntervals} intervals before it; ` +
   `recovered: tenant p99 ≤ max(${FAILOVER_RULES.toleranceFactor} × baseline, baseline + ${FAILOVER_RULES.toleranceFloorMs} ms) ` +
   `in every later interval of the window (at least ${FAILOVER_RULES.recoveryIntervals}); ` +
-  `recovery time: from the event to the end of the last interval that broke it (0 when none did).`;
+  `recovery time: from the event to the end of the last interval that broke it (0 when none did; a final partial interval is not judged); ` +
+  `lost agent replies: its replies in the window until it (or its site) is brought back.`;
 
 export interface LostAgentReplies {
   readonly agent: string;
-  /** Replies attributed to the agent after the event that ended in 80002/80014 (the sim names the dead agent). */
+  /**
+   * Replies attributed to the agent between the event and its return (add/restore of it, restore-site of its
+   * site) or the window's end, that ended in 80002/80014 (the sim names the dead agent on those).
+   */
   readonly ptaTimeout: number;
   /** pta_unavailable + pta_error attributed to it. */
   readonly ptaOther: number;
   /** Replies it still answered normally (success or a user-side answer). */
   readonly served: number;
-  /** End of the last interval in the window in which it served a reply. */
+  /** End of the last interval in which it served a reply, before it (or its site) was brought back. */
   readonly lastServedS: number | null;
 }
 
@@ -79,7 +83,7 @@ export function failoverFigures(run: RunInfo, series: readonly IntervalStats[]):
       runEndS,
       atS + FAILOVER_RULES.windowMaxS,
     );
-    const window = series.filter((s) => s.endS > atS && s.startS < windowEndS);
+    const window = series.filter((s) => mid(s) >= atS && mid(s) < windowEndS);
     return figuresFor(run, record, atS, Math.max(windowEndS, atS), window, series);
   });
 }
@@ -132,20 +136,61 @@ function figuresFor(
     worstP99AtS: worst ? worst.startS : null,
     baselineP99Ms,
     toleranceMs: toleranceMs === null ? null : round3(toleranceMs),
-    recoveryS: toleranceMs === null ? null : recovery(window, atS, toleranceMs),
-    lostAgents: affectedAgents.map((agent) => lostAgentReplies(agent, window)),
+    recoveryS: toleranceMs === null ? null : recovery(window.filter(whole(run, series)), atS, toleranceMs),
+    lostAgents: affectedAgents.map((agent) =>
+      lostAgentReplies(
+        agent,
+        window.filter((s) => s.startS < returnS(run, agent, atS)),
+      ),
+    ),
   };
+}
+
+/**
+ * An interval counts as after an event when most of it is: events land a millisecond either side of an
+ * interval boundary, and the interval before must not lend its replies to the figures after.
+ */
+function mid(s: IntervalStats): number {
+  return (s.startS + s.endS) / 2;
+}
+
+/** A run stopped mid-interval ends with a short interval, often just the drain: it is not judged for recovery. */
+function whole(run: RunInfo, series: readonly IntervalStats[]): (s: IntervalStats) => boolean {
+  const last = series[series.length - 1];
+  return (s) => s !== last || s.endS - s.startS >= (run.intervalMs / 1000) * 0.999;
+}
+
+/** When a lost agent (or its site) was brought back: its replies after that are not about the loss. */
+function returnS(run: RunInfo, agent: string, atS: number): number {
+  const site = siteOf(run, agent);
+  const back = run.timeline
+    .filter((r) => eventTimeMs(r) / 1000 > atS)
+    .filter(
+      (r) =>
+        ((r.action === 'add' || r.action === 'restore') && r.agent === agent) ||
+        (r.action === 'restore-site' && site !== undefined && r.site === site),
+    )
+    .map((r) => eventTimeMs(r) / 1000);
+  return back.length > 0 ? Math.min(...back) : Number.POSITIVE_INFINITY;
+}
+
+function siteOf(run: RunInfo, agent: string): string | undefined {
+  const initial = run.agents.find((a) => a.name === agent)?.site;
+  if (initial !== undefined) return initial;
+  const added = run.timeline.find((r) => r.action === 'add' && r.agent === agent);
+  const site = added?.site ?? added?.detail?.site;
+  return typeof site === 'string' ? site : undefined;
 }
 
 function baseline(series: readonly IntervalStats[], atS: number): number | null {
   const before = series
-    .filter((s) => s.endS <= atS && s.tenant.p99 !== null)
+    .filter((s) => mid(s) < atS && s.tenant.p99 !== null)
     .slice(-FAILOVER_RULES.baselineIntervals)
     .map((s) => s.tenant.p99!)
     .sort((a, b) => a - b);
   if (before.length === 0) return null;
-  const mid = before.length >> 1;
-  return before.length % 2 === 1 ? before[mid]! : (before[mid - 1]! + before[mid]!) / 2;
+  const half = before.length >> 1;
+  return before.length % 2 === 1 ? before[half]! : (before[half - 1]! + before[half]!) / 2;
 }
 
 /** An interval with load but no reply at all is as bad as a slow one; an idle one says nothing. */
@@ -171,8 +216,7 @@ function affected(run: RunInfo, record: TimelineRecord, atMs: number): string[] 
   const names = new Set(run.agents.filter((a) => a.site === record.site).map((a) => a.name));
   for (const r of run.timeline) {
     if (r.action !== 'add' || !r.agent || eventTimeMs(r) > atMs) continue;
-    const site = r.site ?? (r.detail?.site as string | undefined);
-    if (site === record.site) names.add(r.agent);
+    if (siteOf(run, r.agent) === record.site) names.add(r.agent);
   }
   return [...names].sort();
 }

@@ -71,6 +71,13 @@ export function fmtDuration(s: number | null | undefined): string {
   return `${m} min${sec > 0 ? ` ${sec} s` : ''}`;
 }
 
+/** A moment of the run (s since its start): 42.5 s under two minutes, then m:ss. */
+export function fmtClock(s: number): string {
+  if (s < 120) return `${Number(s.toFixed(1))} s`;
+  const total = Math.round(s);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
 /** A latency threshold's or verdict's value in its unit. */
 export function fmtValue(value: number | null, unit: 'ms' | 'fraction'): string {
   return unit === 'ms' ? fmtMs(value) : fmtPct(value);

@@ -1,5 +1,5 @@
 import { OUTCOMES } from '../transport/outcome.js';
-import { fmtMs } from './format.js';
+import { fmtClock, fmtMs } from './format.js';
 import type { IntervalStats } from './interval-stats.js';
 import { INK, OUTCOME_COLORS, seriesStyle } from './palette.js';
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
@@ -155,13 +155,6 @@ function logWanted(series: readonly ChartSeries[]): boolean {
   if (ys.length === 0) return false;
   const [lo, hi] = extent(ys);
   return hi / lo > 30;
-}
-
-export function fmtClock(s: number): string {
-  if (s < 120) return `${Number(s.toFixed(1))} s`;
-  const m = Math.floor(s / 60);
-  const sec = Math.round(s % 60);
-  return `${m}:${String(sec).padStart(2, '0')}`;
 }
 
 function fmtCompact(n: number): string {

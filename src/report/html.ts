@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
-import { fmtCount, fmtDuration, fmtMs, fmtPct, fmtRate, fmtValue, escapeHtml as h, NONE } from './format.js';
-import { eventMarkers, fmtClock, reportCharts } from './html-charts.js';
+import {
+  fmtClock,
+  fmtCount,
+  fmtDuration,
+  fmtMs,
+  fmtPct,
+  fmtRate,
+  fmtValue,
+  escapeHtml as h,
+  NONE,
+} from './format.js';
+import { eventMarkers, reportCharts } from './html-charts.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
 import type { Analysis, Summary } from './summary-types.js';

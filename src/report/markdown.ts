@@ -1,5 +1,6 @@
 import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
 import {
+  fmtClock,
   fmtCount,
   fmtDuration,
   fmtMs,
@@ -51,8 +52,8 @@ export function renderMarkdown(run: RunInfo, analysis: Analysis): string {
         ['Phase', 'From', 'To', 'Target', 'Achieved', 'p50', 'p99', 'Error rate'],
         s.phases.map((p) => [
           md(p.name),
-          `${p.startS} s`,
-          `${p.endS} s`,
+          fmtClock(p.startS),
+          fmtClock(p.endS),
           fmtRate(p.targetPerS),
           fmtRate(p.achievedPerS),
           fmtMs(p.latencyMs.p50),
@@ -118,7 +119,7 @@ function agentsTable(s: Summary): string {
         fmtMs(l.p99),
         fmtMs(l.max),
         fmtCount(errors),
-        `${a.firstSeenS}–${a.lastSeenS} s`,
+        `${fmtClock(a.firstSeenS)} – ${fmtClock(a.lastSeenS)}`,
       ];
     }),
   );
@@ -142,7 +143,7 @@ function failover(s: Summary): string {
     ['Event', 'At', 'Errors in window', 'Worst p99', 'Baseline p99', 'Recovery', 'Lost agent replies'],
     s.events.map((e) => [
       md(e.label),
-      `${e.atS} s`,
+      fmtClock(e.atS),
       `${fmtCount(e.errors)}${
         e.errors > 0
           ? ` (${Object.entries(e.errorsByClass)
@@ -150,13 +151,13 @@ function failover(s: Summary): string {
               .join(', ')})`
           : ''
       } of ${fmtCount(e.requests)}`,
-      e.worstP99AtS === null ? NONE : `${fmtMs(e.worstP99Ms)} at ${e.worstP99AtS} s`,
+      e.worstP99AtS === null ? NONE : `${fmtMs(e.worstP99Ms)} at ${fmtClock(e.worstP99AtS)}`,
       fmtMs(e.baselineP99Ms),
       e.recoveryS === null
         ? e.baselineP99Ms === null
           ? 'no baseline'
           : 'not recovered'
-        : `${e.recoveryS} s`,
+        : fmtDuration(e.recoveryS),
       e.lostAgents
         .map(
           (a) =>
@@ -173,8 +174,8 @@ function timeline(run: RunInfo): string {
     [...run.timeline]
       .sort((a, b) => eventTimeMs(a) - eventTimeMs(b))
       .map((r) => [
-        `${r.atMs / 1000} s`,
-        r.appliedAtMs === undefined ? NONE : `${r.appliedAtMs / 1000} s`,
+        fmtClock(r.atMs / 1000),
+        r.appliedAtMs === undefined ? NONE : fmtClock(r.appliedAtMs / 1000),
         md(describeEvent(r)),
         md(
           [

@@ -173,6 +173,39 @@ test('failover: no recovery inside the window is null; no baseline before the ev
   assert.equal(e.windowEndS, Math.min(FAILOVER_RULES.windowMaxS, INTERVALS));
 });
 
+test('failover: an event a millisecond early does not borrow the interval before it; a lost agent’s count stops at its return', () => {
+  const { run, intervals } = syntheticRun();
+  const rejoin = 19_000;
+  const timeline = [
+    { ...run.timeline[0]!, appliedAtMs: CRASH_AT_MS - 1 },
+    {
+      atMs: rejoin,
+      appliedAtMs: rejoin,
+      action: 'add',
+      agent: 'agent-2',
+      detail: { agents: ['agent-2'] },
+      ok: true,
+    },
+  ];
+  const e = buildSummary({ ...run, timeline }, intervals).events[0]!;
+  assert.equal(e.atS, 14.999);
+  // Interval 14 (before the crash, where agent-2 still served) is not "after"; 80002s from 19 s on are not counted.
+  assert.deepEqual(e.lostAgents, [
+    { agent: 'agent-2', ptaTimeout: 30, ptaOther: 0, served: 0, lastServedS: null },
+  ]);
+  assert.equal(e.recoveryS, 6.001);
+
+  // A run stopped mid-interval: its short last interval (often only the drain) is not judged for recovery.
+  const cut = intervals.slice(0, 25);
+  const last = cut[24]!;
+  cut[24] = {
+    record: { ...last.record, endMs: last.record.startMs + 100 },
+    histograms: new Map([...last.histograms, ...intervals[16]!.histograms]),
+  };
+  const stopped = buildSummary({ ...run, status: 'interrupted' }, cut).events[0]!;
+  assert.equal(stopped.recoveryS, 6);
+});
+
 test('notes: interrupted runs, missing intervals and counters that disagree with the histograms', () => {
   const { run, intervals } = syntheticRun({ status: 'interrupted', notes: ['worker 1 replaced at 3 s'] });
   const gappy = intervals.filter((x) => x.record.index !== 7 && x.record.index !== 8);
