@@ -108,6 +108,8 @@ export async function runLoad(
   const started = () => !Number.isNaN(startEpochMs);
   const now = () => (started() ? performance.timeOrigin + performance.now() - startEpochMs : 0);
   const ready = new Set<number>();
+  /** Last interval each worker reported: what a crash loses is its share of the schedule after that. */
+  const reportedUpTo = new Map<number, number>();
   const merger = new IntervalMerger(range(plan.workers));
   const ports = new Map<number, MessagePort>();
   const results: WorkerResult[] = [];
@@ -167,8 +169,10 @@ export async function runLoad(
     if (msg.type === 'ready') {
       ready.add(msg.workerId);
       if (ready.size === plan.workers && !started() && !stopping) begin();
-    } else if (msg.type === 'snapshot') emit(merger.accept(msg.snapshot));
-    else if (msg.type === 'throttled') {
+    } else if (msg.type === 'snapshot') {
+      reportedUpTo.set(msg.snapshot.workerId, msg.snapshot.index);
+      emit(merger.accept(msg.snapshot));
+    } else if (msg.type === 'throttled') {
       // One worker was told to back off; the tenant means all of us.
       const pause: CoordinatorMessage = { type: 'pause', untilMs: now() + msg.retryAfterS * 1000 };
       pauses.add(now(), pause.untilMs);
@@ -219,8 +223,12 @@ export async function runLoad(
         channel.port1.close();
         lostWorkers++;
         const at = Math.max(0, now());
+        const fromMs = ((reportedUpTo.get(workerId) ?? -1) + 1) * plan.intervalMs;
+        const lost = Math.round((schedule.expectedArrivals(fromMs, at) * shardFactor) / plan.workers);
+        const restart =
+          stopping || at >= totalMs || attempt >= MAX_REPLACEMENTS ? 'not restarted' : 'restarted';
         sink.note(
-          `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${String(err)}); its share was restarted`,
+          `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${errorText(err)}); about ${lost} scheduled sign-ins of its share since ${(fromMs / 1000).toFixed(0)} s are not in the results; its share was ${restart}`,
         );
         const others = range(plan.workers).filter((id) => id !== workerId);
         emit(merger.expectWorkers(others));
@@ -305,6 +313,10 @@ export async function runLoad(
     workers: results,
     lostWorkers,
   };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function range(n: number): number[] {
