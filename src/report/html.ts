@@ -26,7 +26,7 @@ function table(
   const cell = (tag: 'th' | 'td', c: Cell) =>
     typeof c === 'string'
       ? `<${tag}>${h(c)}</${tag}>`
-      : `<${tag}${c.n ? ' class="n"' : ''}>${c.html}</${tag}>`;
+      : `<${tag}${c.n ? ' class="n"' : c.nw ? ' class="nw"' : ''}>${c.html}</${tag}>`;
   const body = rows
     .map(
       (r, i) =>
@@ -229,39 +229,52 @@ function outcomes(s: Summary): string {
 }
 
 function failover(s: Summary): string {
+  const dim = (text: string) => `<br><span class="dim">${h(text)}</span>`;
   return table(
     [
       'Event',
-      'At',
       num('Errors in window'),
-      'By class',
       num('Worst p99'),
       num('Baseline p99'),
       num('Recovery'),
-      'Lost agent replies',
+      'Lost agent: replies after the loss',
     ],
     s.events.map((e) => [
-      { html: `<b>${h(e.label)}</b>` },
-      nw(fmtClock(e.atS)),
-      num(`${fmtCount(e.errors)} of ${fmtCount(e.requests)}`),
-      Object.entries(e.errorsByClass)
-        .map(([o, n]) => `${o} ${fmtCount(n)}`)
-        .join(', ') || NONE,
-      num(e.worstP99AtS === null ? NONE : `${fmtMs(e.worstP99Ms)} at ${fmtClock(e.worstP99AtS)}`),
+      { html: `<b>${h(e.label)}</b>${dim(`at ${fmtClock(e.atS)}, window to ${fmtClock(e.windowEndS)}`)}` },
+      {
+        html:
+          `${h(`${fmtCount(e.errors)} of ${fmtCount(e.requests)}`)}` +
+          (e.errors > 0
+            ? dim(
+                Object.entries(e.errorsByClass)
+                  .map(([o, n]) => `${o} ${fmtCount(n)}`)
+                  .join(', '),
+              )
+            : ''),
+        n: true,
+      },
+      {
+        html:
+          e.worstP99AtS === null ? NONE : `${h(fmtMs(e.worstP99Ms))}${dim(`at ${fmtClock(e.worstP99AtS)}`)}`,
+        n: true,
+      },
       num(fmtMs(e.baselineP99Ms)),
-      num(
-        e.recoveryS === null
-          ? e.baselineP99Ms === null
-            ? 'no baseline'
-            : 'not recovered'
-          : fmtDuration(e.recoveryS),
-      ),
-      e.lostAgents
-        .map(
-          (a) =>
-            `${a.agent}: ${a.ptaTimeout} timed out (80002), ${a.ptaOther} other PTA errors, ${a.served} served`,
-        )
-        .join('; ') || NONE,
+      {
+        html:
+          e.recoveryS === null
+            ? `<span class="no">${e.baselineP99Ms === null ? 'no baseline' : 'not recovered'}</span>`
+            : h(fmtDuration(e.recoveryS)),
+        n: true,
+      },
+      {
+        html:
+          e.lostAgents
+            .map(
+              (a) =>
+                `<b>${h(a.agent)}</b>: ${h(`${fmtCount(a.ptaTimeout)} timed out (80002), ${fmtCount(a.ptaOther)} other PTA errors, ${fmtCount(a.served)} served`)}`,
+            )
+            .join('<br>') || NONE,
+      },
     ]),
   );
 }

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { valueCounts } from '../../src/report/compare-samples.js';
+import {
+  bootstrapRng,
+  countAtPercentile,
+  identityPicks,
+  makeBlocks,
+  percentileInterval,
+  poolBlocks,
+  pooledPercentiles,
+  quantile,
+  resample,
+  strataOf,
+  sumPicks,
+} from '../../src/report/compare-stats.js';
+import { histogram } from './fixture.js';
+
+test('countAtPercentile follows HdrHistogram: ceil(p/100 × total), at least 1, no float overshoot', () => {
+  assert.equal(countAtPercentile(99, 2400), 2376); // 0.99 × 2400 is 2376.0000000000005 in floating point
+  assert.equal(countAtPercentile(50, 3), 2);
+  assert.equal(countAtPercentile(100, 7), 7);
+  assert.equal(countAtPercentile(0, 5), 1);
+  assert.equal(countAtPercentile(99, 150), 149);
+});
+
+test('pooled percentiles add the picked blocks bucket by bucket (a block may be picked twice)', () => {
+  const pool = poolBlocks([
+    { values: [10, 20, 30], counts: [1, 1, 1] },
+    { values: [20, 40], counts: [2, 1] },
+  ]);
+  assert.deepEqual([...pool.grid], [10, 20, 30, 40]);
+  // Block 0 alone: 3 values, the median is the 2nd (20), the max 30.
+  assert.deepEqual(pooledPercentiles(pool, [0], [50, 100]), [20, 30]);
+  // Both: 10×1, 20×3, 30×1, 40×1. p50 needs 3 → 20; p99 needs ceil(5.94) = 6 → 40.
+  assert.deepEqual(pooledPercentiles(pool, [0, 1], [50, 99]), [20, 40]);
+  // Block 1 twice: 20×4, 40×2. p50 needs 3 → 20; p90 needs ceil(5.4) = 6 → 40.
+  assert.deepEqual(pooledPercentiles(pool, [1, 1], [50, 90]), [20, 40]);
+  assert.deepEqual(pooledPercentiles(pool, [], [50]), [null]);
+});
+
+test('pooling a real histogram over all its blocks reproduces HdrHistogram’s own percentiles', () => {
+  const parts = [histogram(), histogram(), histogram()];
+  let x = 12345;
+  for (let i = 0; i < 3000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    parts[i % 3]!.recordValue(5_000 + (x % 200_000));
+  }
+  const whole = histogram();
+  for (const p of parts) whole.add(p);
+  const pool = poolBlocks(parts.map(valueCounts));
+  const ps = [0.1, 50, 90, 99, 99.9, 100];
+  assert.deepEqual(
+    pooledPercentiles(pool, identityPicks(3), ps),
+    ps.map((p) => whole.getValueAtPercentile(p)),
+  );
+});
+
+test('sumPicks adds vectors of the picked blocks', () => {
+  const v = [Float64Array.of(1, 0), Float64Array.of(2, 5)];
+  assert.deepEqual([...sumPicks(v, [0, 1, 1], 2)], [5, 10]);
+});
+
+test('blocks are consecutive items of one stratum, longer when there are more items than blocks allowed', () => {
+  assert.deepEqual(makeBlocks(['a', 'a', 'a', 'b', 'b'], 10), [[0], [1], [2], [3], [4]]);
+  assert.deepEqual(makeBlocks(['a', 'a', 'a', 'b', 'b'], 2), [
+    [0, 1, 2],
+    [3, 4],
+  ]);
+  // Size 3, but a phase boundary always ends a block.
+  assert.deepEqual(makeBlocks(['a', 'a', 'b', 'b', 'b', 'b'], 2), [[0, 1], [2, 3, 4], [5]]);
+  assert.deepEqual(strataOf(['a', 'a', 'b', 'a']), [[0, 1, 3], [2]]);
+});
+
+test('a stratified resample keeps each stratum’s size and draws only from it, reproducibly', () => {
+  const strata = [
+    [0, 1],
+    [2, 3, 4],
+  ];
+  const one = resample(strata, bootstrapRng(7));
+  assert.equal(one.length, 5);
+  assert.ok([...one.slice(0, 2)].every((i) => i === 0 || i === 1));
+  assert.ok([...one.slice(2)].every((i) => i >= 2 && i <= 4));
+  assert.deepEqual([...resample(strata, bootstrapRng(7))], [...one]);
+  const rng = bootstrapRng(7);
+  const draws = Array.from({ length: 20 }, () => [...resample(strata, rng)].join());
+  assert.ok(new Set(draws).size > 5, 'successive draws differ');
+});
+
+test('the percentile interval interpolates between order statistics and skips NaN', () => {
+  const values = [...Array.from({ length: 100 }, (_, i) => 100 - i), Number.NaN];
+  const ci = percentileInterval(values, 0.9)!;
+  // Sorted 1..100: position 99 × 0.05 = 4.95 → 5.95; 99 × 0.95 = 94.05 → 95.05.
+  assert.ok(Math.abs(ci[0] - 5.95) < 1e-9 && Math.abs(ci[1] - 95.05) < 1e-9, `got ${ci}`);
+  assert.equal(percentileInterval([Number.NaN], 0.95), null);
+  assert.equal(quantile([3], 0.5), 3);
+});
