@@ -33,6 +33,7 @@ interface SimFlags {
   caOut?: string;
   adminToken?: string;
   ptaTimeout?: number;
+  queueTimeout?: number;
   detectionDelay?: number;
   lockoutThreshold?: number;
   lockoutDuration?: number;
@@ -77,6 +78,11 @@ export function register(program: Command): void {
       'how long Entra waits for an agent before 80002 (unconfirmed)',
       duration('--pta-timeout'),
       DEFAULTS.ptaTimeoutMs,
+    )
+    .option(
+      '--queue-timeout <duration>',
+      'how long a request waits for an agent to take it (unconfirmed; default half of --pta-timeout)',
+      duration('--queue-timeout'),
     )
     .option(
       '--detection-delay <duration>',
@@ -147,6 +153,7 @@ async function runSim(flags: SimFlags): Promise<number> {
     tls: flags.tls ?? false,
     seed,
     ptaTimeoutMs: flags.ptaTimeout ?? DEFAULTS.ptaTimeoutMs,
+    ...(flags.queueTimeout === undefined ? {} : { queueTimeoutMs: flags.queueTimeout }),
     detectionDelayMs: flags.detectionDelay ?? DEFAULTS.detectionDelayMs,
     lockout: {
       threshold: flags.lockoutThreshold ?? DEFAULTS.lockout.threshold,

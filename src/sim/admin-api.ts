@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { UsersError } from '../errors.js';
 import { USER_STATES } from '../users/types.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
 import { agentSpecSchema, degradeSchema, describeIssues } from './agent-spec.js';
@@ -66,7 +67,9 @@ export class AdminApi {
             message: err.message,
           });
         }
-        if (err instanceof BadRequest) return send(res, 400, { error: 'bad_request', message: err.message });
+        if (err instanceof BadRequest || err instanceof UsersError) {
+          return send(res, 400, { error: 'bad_request', message: err.message });
+        }
         send(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) });
       });
   }

@@ -1,6 +1,5 @@
 import { seededRandom } from '../users/prng.js';
 import type { Agent, AgentRun } from './agent.js';
-import { DirectoryStage } from './directory-stage.js';
 import { Fifo } from './fifo.js';
 import type { DirectoryCapacity } from './options.js';
 import { LognormalSampler } from './service-time.js';
@@ -13,14 +12,17 @@ export type Verdict = 'checked' | 80001 | 80002 | 80005 | 80007;
 export class Validation {
   done = false;
   arrivedAt = 0;
+  /** When Entra stops waiting for an answer (80002). */
   deadline = 0;
-  readyAt = 0;
+  /** When the request's message expires from the queue if no agent has taken it. */
+  expiresAt = 0;
   run: AgentRun | null = null;
 }
 
 export interface DispatcherOptions<V extends Validation> {
   readonly wheel: TimerWheel;
   readonly ptaTimeoutMs: number;
+  readonly queueTimeoutMs: number;
   readonly detectionDelayMs: number;
   readonly seed: number | string;
   readonly directory?: DirectoryCapacity | undefined;
@@ -31,7 +33,15 @@ export interface DispatcherOptions<V extends Validation> {
 /**
  * Entra's side of PTA: one shared queue, agents as competing consumers. Every idle core of an agent
  * is a receiver waiting on the queue; a request goes to a random idle receiver (so load spreads by
- * who is free), else waits in FIFO order until a core frees or its deadline passes (80002).
+ * who is free), else waits in FIFO order until a core frees or it expires from the queue.
+ * Two clocks per request (both unconfirmed, both configurable): the queue message lives
+ * `queueTimeoutMs`; Entra waits `ptaTimeoutMs` for the answer. A request not taken in time, or not
+ * answered in time, ends 80002 at the answer deadline. With one clock, sustained overload would
+ * starve agents on requests that are already doomed when taken (every pick at the head of a full
+ * queue has no time left), so an overloaded agent would serve almost nothing.
+ * A shared directory (DC), when set, is a tenant-wide number of validation slots: a request needs an
+ * idle agent core and a free slot to start, and its service time adds the DC's to the agent's, so
+ * a small DC caps throughput and the excess waits (and expires) in the one queue.
  * Times are virtual: a core that frees at `at` starts its next validation at `at` even when the
  * timer ran late, so agent throughput does not depend on event-loop lag.
  */
@@ -42,21 +52,21 @@ export class Dispatcher<V extends Validation> {
   private sweepPending = false;
   private readonly random: () => number;
   private readonly sampler: LognormalSampler;
-  private readonly dc: DirectoryStage<V> | undefined;
   private readonly wheel: TimerWheel;
+  /** Free directory slots (Infinity without a directory limit). */
+  private dcFree: number;
+  private readonly dcMeanMs: number;
 
   constructor(private readonly opts: DispatcherOptions<V>) {
     this.wheel = opts.wheel;
     this.random = seededRandom(opts.seed, 'sim-dispatch');
     this.sampler = new LognormalSampler(this.random);
-    if (opts.directory) {
-      const dcSampler = new LognormalSampler(seededRandom(opts.seed, 'sim-directory'));
-      this.dc = new DirectoryStage(opts.directory, dcSampler, this.wheel, this.finish);
-    }
+    this.dcFree = opts.directory?.concurrency ?? Number.POSITIVE_INFINITY;
+    this.dcMeanMs = opts.directory?.serviceTimeMs ?? 0;
   }
 
   get queueDepth(): number {
-    return this.queue.length + (this.dc?.queueDepth ?? 0);
+    return this.queue.length;
   }
 
   /** Hands a validation to an agent, queues it, or answers 80001 when no agent listens at all. */
@@ -64,12 +74,13 @@ export class Dispatcher<V extends Validation> {
     const now = this.wheel.now();
     v.arrivedAt = now;
     v.deadline = now + this.opts.ptaTimeoutMs;
+    v.expiresAt = now + this.opts.queueTimeoutMs;
     if (this.receivingRuns === 0) {
       v.done = true;
       this.opts.answer(v, 80001, null);
       return;
     }
-    if (this.queue.length === 0) {
+    if (this.queue.length === 0 && this.dcFree > 0) {
       const run = this.takeIdle();
       if (run !== null) {
         this.begin(run, v, now);
@@ -79,7 +90,7 @@ export class Dispatcher<V extends Validation> {
     this.queue.push(v);
     if (!this.sweepPending) {
       this.sweepPending = true;
-      this.wheel.at(v.deadline, this.sweep, null);
+      this.wheel.at(v.expiresAt, this.sweep, null);
     }
   }
 
@@ -87,12 +98,7 @@ export class Dispatcher<V extends Validation> {
   listen(run: AgentRun): void {
     this.receivingRuns++;
     for (let i = run.busy; i < run.cores; i++) this.idle.push(run);
-    const now = this.wheel.now();
-    while (this.queue.length > 0) {
-      const next = this.takeIdle();
-      if (next === null) break;
-      this.release(next, now, false);
-    }
+    this.pump(this.wheel.now());
   }
 
   /** A run's receivers leave the queue (drain, or a crash once Entra notices). */
@@ -136,21 +142,13 @@ export class Dispatcher<V extends Validation> {
   private begin(run: AgentRun, v: V, start: number): void {
     run.busy++;
     run.agent.inFlight++;
+    this.dcFree--;
     v.run = run;
-    const end = start + this.sampler.sample(run.agent.meanServiceMs);
-    if (this.dc !== undefined && !run.silent) {
-      this.wheel.at(end, this.agentStageDone, v);
-      this.wheel.at(v.deadline, this.expire, v);
-    } else {
-      this.wheel.at(end, this.finish, v);
-      if (end > v.deadline) this.wheel.at(v.deadline, this.expire, v);
-    }
+    let end = start + this.sampler.sample(run.agent.meanServiceMs);
+    if (this.dcMeanMs > 0) end += this.sampler.sample(this.dcMeanMs);
+    this.wheel.at(end, this.finish, v);
+    if (end > v.deadline) this.wheel.at(v.deadline, this.expire, v);
   }
-
-  private readonly agentStageDone = (v: V, at: number): void => {
-    if (v.run!.silent) this.finish(v, at);
-    else this.dc!.enter(v, at);
-  };
 
   private readonly finish = (v: V, at: number): void => {
     const run = v.run!;
@@ -171,31 +169,34 @@ export class Dispatcher<V extends Validation> {
         this.opts.answer(v, 'checked', agent);
       }
     }
-    this.release(run, at, true);
+    run.busy--;
+    agent.inFlight--;
+    this.dcFree++;
+    if (run.accepting) this.idle.push(run);
+    else if (run.busy === 0) this.ended(run);
+    this.pump(at);
   };
 
-  /** A core of `run` is free at virtual time `at`: take the oldest live queued request, or go idle. */
-  private release(run: AgentRun, at: number, wasBusy: boolean): void {
-    if (wasBusy) {
-      run.busy--;
-      run.agent.inFlight--;
-    }
-    if (!run.accepting) {
-      if (run.busy === 0) this.ended(run);
-      return;
-    }
-    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-      if (next.done) continue;
-      const start = Math.max(at, next.arrivedAt);
-      // Expired while queued: it must not cost agent time; it is answered now (its deadline has passed).
-      if (start >= next.deadline) {
-        this.timeout(next, null);
-        continue;
+  /** Capacity freed at virtual time `at`: idle receivers take the oldest live queued requests. */
+  private pump(at: number): void {
+    while (this.queue.length > 0 && this.dcFree > 0) {
+      const run = this.takeIdle();
+      if (run === null) return;
+      let started = false;
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        if (next.done) continue;
+        const start = Math.max(at, next.arrivedAt);
+        // Expired while queued: it must not cost agent time.
+        if (start >= next.expiresAt) {
+          this.expireQueued(next);
+          continue;
+        }
+        this.begin(run, next, start);
+        started = true;
+        break;
       }
-      this.begin(run, next, start);
-      return;
+      if (!started) this.idle.push(run);
     }
-    this.idle.push(run);
   }
 
   private ended(run: AgentRun): void {
@@ -213,18 +214,24 @@ export class Dispatcher<V extends Validation> {
     this.opts.answer(v, 80002, agent);
   }
 
-  /** Queued requests expire in arrival order (one timeout for all), so only the head needs a timer. */
+  /** Its message is gone; Entra notices at the answer deadline. */
+  private expireQueued(v: V): void {
+    if (v.deadline <= this.wheel.now()) this.timeout(v, null);
+    else this.wheel.at(v.deadline, this.expire, v);
+  }
+
+  /** Queued requests expire in arrival order (one TTL for all), so only the head needs a timer. */
   private readonly sweep = (): void => {
     this.sweepPending = false;
     const now = this.wheel.now();
     for (let head = this.queue.peek(); head !== undefined; head = this.queue.peek()) {
-      if (!head.done && head.deadline > now) {
+      if (!head.done && head.expiresAt > now) {
         this.sweepPending = true;
-        this.wheel.at(head.deadline, this.sweep, null);
+        this.wheel.at(head.expiresAt, this.sweep, null);
         return;
       }
       this.queue.shift();
-      if (!head.done) this.timeout(head, null);
+      if (!head.done) this.expireQueued(head);
     }
   };
 }

@@ -45,6 +45,11 @@ export interface SimOptions {
   readonly adminToken?: string;
   /** How long Entra waits for an agent's answer before 80002 (unconfirmed; default 10 s). */
   readonly ptaTimeoutMs?: number;
+  /**
+   * How long a validation request waits in the queue for an agent before its message expires
+   * (unconfirmed; default half of `ptaTimeoutMs`, leaving the other half for the agent to answer).
+   */
+  readonly queueTimeoutMs?: number;
   /** How long a crashed agent keeps receiving its share of requests (unconfirmed; default 10 s). */
   readonly detectionDelayMs?: number;
   readonly lockout?: LockoutPolicy;

@@ -65,6 +65,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const domain = (options.domain ?? domainOf(options.users?.[0]?.username) ?? DEFAULTS.domain).toLowerCase();
   const versions = checkedVersions(options.versions ?? {});
   const ptaTimeoutMs = positive('ptaTimeoutMs', options.ptaTimeoutMs ?? DEFAULTS.ptaTimeoutMs);
+  const queueTimeoutMs = Math.min(
+    ptaTimeoutMs,
+    positive('queueTimeoutMs', options.queueTimeoutMs ?? ptaTimeoutMs / 2),
+  );
   const detectionDelayMs = options.detectionDelayMs ?? DEFAULTS.detectionDelayMs;
   const lockoutPolicy = options.lockout ?? DEFAULTS.lockout;
 
@@ -109,6 +113,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const dispatcher = new Dispatcher({
     wheel,
     ptaTimeoutMs,
+    queueTimeoutMs,
     detectionDelayMs,
     seed,
     directory: options.directory,
@@ -141,7 +146,12 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
     req.resume();
-    if (req.method !== 'GET') return json(res, 405, { error: 'method_not_allowed' });
+    if (req.method !== 'GET' || path.endsWith(TOKEN_SUFFIX)) {
+      return json(res, 405, {
+        error: 'invalid_request',
+        message: 'the token endpoint takes POST; other endpoints take GET',
+      });
+    }
     if (path === '/common/discovery/instance') {
       return json(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
     }
