@@ -70,8 +70,12 @@ code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-si
 @media (max-width:900px) { .kpis { grid-template-columns:repeat(2,1fr); } }
 @media (max-width:700px) { ol.events { columns:1; } header.top h1 { font-size:22px; } }
 td.nw { white-space:nowrap; }
+details summary { cursor:pointer; color:var(--muted); font-size:12.5px; }
+details pre { margin:6px 0 0; padding:8px; background:var(--soft); border-radius:6px; font-size:12px; white-space:pre-wrap; max-height:240px; overflow:auto; }
+@page { margin:14mm; }
 @media print {
-  body { font-size:11.5px; }
+  body { font-size:11.5px; -webkit-print-color-adjust:exact; print-color-adjust:exact; }
+  details { display:none; }
   header.top { background:#fff; color:var(--ink); border-bottom:2px solid var(--ink); padding:10px 0; }
   .wrap { max-width:none; padding:0; }
   .key { cursor:default; }

@@ -71,7 +71,7 @@ ${typeof description === 'string' && description ? `<p class="desc">${h(descript
 <div class="meta"><span><span class="pill ${h(s.status)}">${h(s.status)}</span>${verdict}</span>
 <span><b>Started</b>${h(fmtDate(s.startedAt))}</span><span><b>Duration</b>${h(fmtDuration(s.durationS))}</span>
 <span><b>Target</b>${h(`${s.target.kind} · ${s.target.url}`)}</span><span><b>Tenant</b>${h(s.target.tenant)}</span>
-<span><b>Run</b>${h(s.runId)}</span><span><b>Tool</b>ptaload ${h(s.tool.version)}</span></div>
+<span><b>Run</b>${h(s.runId)}</span>${run.shard ? `<span><b>Shard</b>${run.shard.index}/${run.shard.count}</span>` : ''}<span><b>Workers</b>${run.workers} · ${run.connections} connections</span><span><b>Tool</b>ptaload ${h(s.tool.version)} · Node ${h(run.node)}</span></div>
 </div></header>
 <main class="wrap">
 ${kpis(s)}
@@ -279,6 +279,17 @@ function failover(s: Summary): string {
   );
 }
 
+type Hook = NonNullable<RunInfo['timeline'][number]['hook']>;
+
+/** The hook's command and exit, with its output folded away (kept short: the full text is in run.json). */
+function hookCell(hook: Hook): string {
+  const head = `<code>${h(hook.command)}</code> exit ${h(String(hook.exitCode ?? 'none'))}${hook.timedOut ? ' (timed out)' : ''} in ${h(fmtMs(hook.durationMs))}`;
+  const output = [hook.stdout, hook.stderr].filter((t) => t.trim() !== '').join('\n');
+  if (output === '') return head;
+  const clipped = output.length > 2000 ? `${output.slice(0, 2000)}\n…` : output;
+  return `${head}<details><summary>output</summary><pre>${h(clipped)}</pre></details>`;
+}
+
 function timeline(run: RunInfo): string {
   const records = [...run.timeline].sort((a, b) => eventTimeMs(a) - eventTimeMs(b));
   return table(
@@ -288,11 +299,7 @@ function timeline(run: RunInfo): string {
       nw(r.appliedAtMs === undefined ? NONE : fmtClock(r.appliedAtMs / 1000)),
       describeEvent(r),
       { html: r.ok ? '<span class="ok">ok</span>' : `<span class="no">failed</span> ${h(r.error ?? '')}` },
-      r.hook
-        ? {
-            html: `<code>${h(r.hook.command)}</code> exit ${h(String(r.hook.exitCode ?? 'none'))}${r.hook.timedOut ? ' (timed out)' : ''} in ${h(fmtMs(r.hook.durationMs))}`,
-          }
-        : NONE,
+      r.hook ? { html: hookCell(r.hook) } : NONE,
     ]),
     (i) => (records[i]!.ok ? '' : 'fail'),
   );
