@@ -110,6 +110,7 @@ export async function runLoad(
   const ready = new Set<number>();
   /** Last interval each worker reported: what a crash loses is its share of the schedule after that. */
   const reportedUpTo = new Map<number, number>();
+  const inFlightAtReport = new Map<number, number>();
   const merger = new IntervalMerger(range(plan.workers));
   const ports = new Map<number, MessagePort>();
   const results: WorkerResult[] = [];
@@ -171,6 +172,7 @@ export async function runLoad(
       if (ready.size === plan.workers && !started() && !stopping) begin();
     } else if (msg.type === 'snapshot') {
       reportedUpTo.set(msg.snapshot.workerId, msg.snapshot.index);
+      inFlightAtReport.set(msg.snapshot.workerId, msg.snapshot.inFlight);
       emit(merger.accept(msg.snapshot));
     } else if (msg.type === 'throttled') {
       // One worker was told to back off; the tenant means all of us.
@@ -227,8 +229,9 @@ export async function runLoad(
         const lost = Math.round((schedule.expectedArrivals(fromMs, at) * shardFactor) / plan.workers);
         const restart =
           stopping || at >= totalMs || attempt >= MAX_REPLACEMENTS ? 'not restarted' : 'restarted';
+        const unanswered = inFlightAtReport.get(workerId) ?? 0;
         sink.note(
-          `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${errorText(err)}); about ${lost} scheduled sign-ins of its share since ${(fromMs / 1000).toFixed(0)} s are not in the results; its share was ${restart}`,
+          `worker ${workerId} failed at ${(at / 1000).toFixed(1)} s (${errorText(err)}); ${unanswered} sign-ins it had in flight at its last report are sent but never answered, and about ${lost} scheduled sign-ins of its share since ${(fromMs / 1000).toFixed(0)} s are not in the results; its share was ${restart}`,
         );
         const others = range(plan.workers).filter((id) => id !== workerId);
         emit(merger.expectWorkers(others));

@@ -164,9 +164,14 @@ function toRecord(o: TimelineOutcome): TimelineRecord {
     ...('agent' in e ? { agent: typeof e.agent === 'string' ? e.agent : e.agent.name } : {}),
     ...('site' in e ? { site: e.site } : {}),
     ...('mode' in e ? { mode: e.mode } : {}),
-    ...(e.action === 'degrade'
-      ? { detail: { slowFactor: e.slowFactor, errorRate: e.errorRate, agents: o.agents } }
-      : { detail: { agents: o.agents } }),
+    detail: {
+      agents: o.agents,
+      ...(e.action === 'degrade' ? { slowFactor: e.slowFactor, errorRate: e.errorRate } : {}),
+      ...(e.action === 'add'
+        ? { version: e.agent.version, cores: e.agent.cores, capacity: e.agent.capacity }
+        : {}),
+    },
+    ...(e.action === 'add' ? { site: e.agent.site } : {}),
     ok: o.ok,
     ...(o.error ? { error: o.error } : {}),
     ...(o.hook ? { hook: o.hook } : {}),
