@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerMerge } from './merge.js';
+import { register as registerPreflight } from './preflight.js';
 import { register as registerReport } from './report.js';
 import { register as registerRun } from './run.js';
 import { register as registerSim } from './sim.js';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerUsers(program);
   registerSim(program);
   registerReport(program);
+  registerPreflight(program);
 }

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PtaloadError } from '../../src/errors.js';
+import { parseProfile } from '../../src/profile/load.js';
+import type { EntraTarget, Profile } from '../../src/profile/schema.js';
+import { isLoopbackHost, parseAuthority } from '../../src/targets/authority.js';
+import {
+  capInForce,
+  confirmRefusal,
+  DEFAULT_MAX_RATE,
+  loadRefusals,
+} from '../../src/targets/entra-interlocks.js';
+
+const TENANT = 'contoso.onmicrosoft.com';
+
+function entraProfile(extra: string, phases = '[{ duration: 10s, shape: constant, rate: 10/s }]'): Profile {
+  return parseProfile(
+    `
+name: t
+target:
+  kind: entra
+  tenant: ${TENANT}
+  clientId: 2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa
+${extra}
+users: { file: users.csv }
+load: { phases: ${phases} }
+`,
+    't.yaml',
+  );
+}
+
+test('only literal loopback addresses count as loopback: names are not trusted before a lookup', () => {
+  for (const h of ['127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]'])
+    assert.ok(isLoopbackHost(h), h);
+  for (const h of [
+    'localhost',
+    'login.microsoftonline.com',
+    '10.0.0.1',
+    '128.0.0.1',
+    'tenant.invalid',
+    '[::2]',
+  ]) {
+    assert.equal(isLoopbackHost(h), false, h);
+  }
+});
+
+test('authorities: clouds by name, https anywhere, plain http only to a loopback address', () => {
+  assert.equal(parseAuthority('public', 'x').url, 'https://login.microsoftonline.com');
+  assert.equal(parseAuthority('usgov', 'x').url, 'https://login.microsoftonline.us');
+  const sim = parseAuthority('https://127.0.0.1:4443/', 'x');
+  assert.deepEqual(sim, { url: 'https://127.0.0.1:4443', origin: 'https://127.0.0.1:4443', loopback: true });
+  assert.equal(parseAuthority('http://127.0.0.1:8080', 'x').loopback, true);
+  assert.equal(parseAuthority('https://login.microsoftonline.com', 'x').loopback, false);
+  assert.throws(
+    () => parseAuthority('http://login.example.com', '--authority-host'),
+    (e: PtaloadError) => {
+      assert.equal(e.exitCode, 3);
+      assert.match(e.message, /--authority-host .*plain http.*not a loopback/);
+      return true;
+    },
+  );
+  assert.throws(() => parseAuthority('ftp://127.0.0.1', 'x'), /https/);
+  assert.throws(
+    () => parseAuthority('https://user:pw@h.example', 'x'),
+    /without query, fragment or credentials/,
+  );
+});
+
+test('a non-loopback authority needs --confirm-tenant repeating the tenant; loopback does not', () => {
+  const real = parseAuthority('public', 'x');
+  const local = parseAuthority('https://127.0.0.1:1', 'x');
+  assert.equal(confirmRefusal(TENANT, local, undefined), undefined);
+  const missing = confirmRefusal(TENANT, real, undefined);
+  assert.match(missing ?? '', /--confirm-tenant contoso\.onmicrosoft\.com/);
+  assert.match(missing ?? '', /not enough on its own/);
+  assert.match(confirmRefusal(TENANT, real, 'fabrikam.onmicrosoft.com') ?? '', /does not match/);
+  assert.equal(
+    confirmRefusal(TENANT, real, 'CONTOSO.onmicrosoft.com'),
+    undefined,
+    'tenant names ignore case',
+  );
+});
+
+test('the cap in force: the flag wins; a profile may lower the cap but raise it only with the flag', () => {
+  assert.deepEqual(capInForce(20, undefined, 10), { cap: 20 });
+  assert.deepEqual(capInForce(5, undefined, 5), { cap: 5 });
+  assert.deepEqual(capInForce(100, 80, 80), { cap: 80 });
+  // A raised cap in the profile alone is ignored while the load stays under the default…
+  assert.deepEqual(capInForce(100, undefined, 15), { cap: DEFAULT_MAX_RATE });
+  // …and refused once the load needs it.
+  const refused = capInForce(100, undefined, 50);
+  assert.ok('refusal' in refused);
+  assert.match(refused.refusal, /--max-rate 50\/s/);
+});
+
+test('load refusals: over the cap, too few users for pacing, too few for the wrong-password share', () => {
+  const p = entraProfile('  maxRate: 20/s');
+  const t = p.target as EntraTarget;
+  const ok = loadRefusals({ target: t, profile: p, userCount: 150, usersName: 'users.csv' });
+  assert.deepEqual(ok, [], '10/s × 60 / 4 = 150 users is exactly enough');
+  const few = loadRefusals({ target: t, profile: p, userCount: 149, usersName: 'users.csv' });
+  assert.equal(few.length, 1);
+  assert.match(few[0]!, /users\.csv has 149 user\(s\).*at least 150 users/);
+
+  const over = loadRefusals({ target: { ...t, maxRate: 5 }, profile: p, userCount: 1000, usersName: 'u' });
+  assert.match(over.join(' '), /peaks at 10\/s but the safety cap is 5\/s/);
+
+  const wrongShare = { ...p, users: { ...p.users, wrongPasswordShare: 0.1 } };
+  // 10 s at 10/s = 100 sign-ins, 10 % wrong = 10 wrong passwords; 2 per user per hour needs 5 users.
+  const paced = { ...t, pacing: { perUserPerMinute: 60, wrongPerUserPerHour: 2 } };
+  assert.deepEqual(loadRefusals({ target: paced, profile: wrongShare, userCount: 10, usersName: 'u' }), []);
+  const tooFew = loadRefusals({ target: paced, profile: wrongShare, userCount: 4, usersName: 'u' });
+  assert.match(tooFew.join(' '), /needs at least 5 users/);
+  const none = { ...paced, pacing: { perUserPerMinute: 60, wrongPerUserPerHour: 0 } };
+  assert.match(
+    loadRefusals({ target: none, profile: wrongShare, userCount: 1000, usersName: 'u' }).join(' '),
+    /wrongPerUserPerHour is 0/,
+  );
+});
