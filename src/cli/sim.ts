@@ -75,9 +75,8 @@ export function register(program: Command): void {
     .option('--admin-token <token>', 'bearer token of the /_sim/ admin API (default: random)')
     .option(
       '--pta-timeout <duration>',
-      'how long Entra waits for an agent before 80002 (unconfirmed)',
+      'how long Entra waits for an agent to answer before 80002 (unconfirmed; default 10s)',
       duration('--pta-timeout'),
-      DEFAULTS.ptaTimeoutMs,
     )
     .option(
       '--queue-timeout <duration>',
@@ -86,27 +85,23 @@ export function register(program: Command): void {
     )
     .option(
       '--detection-delay <duration>',
-      'how long a crashed agent is still handed requests (unconfirmed)',
+      'how long a crashed agent is still handed requests (unconfirmed; default 10s)',
       duration('--detection-delay'),
-      DEFAULTS.detectionDelayMs,
     )
     .option(
       '--lockout-threshold <n>',
-      'wrong passwords before smart lockout',
+      'distinct wrong passwords before smart lockout (default 10)',
       intInRange('--lockout-threshold', 1, 1000),
-      DEFAULTS.lockout.threshold,
     )
     .option(
       '--lockout-duration <duration>',
-      'first lockout length',
+      'first lockout length (default 60s)',
       duration('--lockout-duration'),
-      DEFAULTS.lockout.durationMs,
     )
     .option(
       '--lockout-growth <factor>',
-      'each repeat lockout lasts this many times longer',
+      'each repeat lockout lasts this many times longer (default 2)',
       factor('--lockout-growth'),
-      DEFAULTS.lockout.growth,
     )
     .option(
       '--directory-concurrency <n>',
@@ -115,9 +110,8 @@ export function register(program: Command): void {
     )
     .option(
       '--directory-time <duration>',
-      'mean time of one logon call at the DC (with --directory-concurrency)',
+      'mean time of one logon call at the DC (with --directory-concurrency; default 2ms)',
       duration('--directory-time'),
-      2,
     )
     .action(action((flags: SimFlags) => runSim(flags)));
 }
