@@ -52,7 +52,11 @@ test('each event runs its hook templated from the agent inventory; a site failur
   const r2 = await tl.apply(fail!);
   assert.equal(r2.ok, true);
   assert.deepEqual([...r2.agents].sort(), ['pta-1', 'pta-2']);
-  assert.equal((r2.detail?.hooks as unknown[]).length, 2, 'one hook run per agent of the site');
+  assert.equal(
+    ((r2.detail?.hooks as unknown[] | undefined) ?? []).length,
+    2,
+    'one hook run per agent of the site',
+  );
 
   const r3 = await tl.apply(restore!);
   assert.deepEqual([...r3.agents].sort(), ['pta-1', 'pta-2'], 'the site comes back with the agents it lost');
