@@ -42,8 +42,8 @@ export function register(program: Command): void {
           const failed = report.checks.filter((c) => c.status === 'fail').length;
           lines.push(
             report.ready
-              ? `verdict: READY (${report.requests} request(s) sent). ptaload run may send load to this tenant.`
-              : `verdict: NOT READY: ${failed} check(s) failed (${report.requests} request(s) sent). Fix them and run preflight again before any load.`,
+              ? `verdict: READY (${report.requests} request(s) made). ptaload run may send load to this tenant.`
+              : `verdict: NOT READY: ${failed} check(s) failed (${report.requests} request(s) made). Fix them and run preflight again before any load.`,
           );
           process.stdout.write(`${lines.join('\n')}\n`);
         }

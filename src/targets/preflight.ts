@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { TargetError, UsageError, UsersError } from '../errors.js';
 import type { LoadedProfile } from '../profile/load.js';
+import { formatRate } from '../profile/rate.js';
 import { explainConfigError } from '../transport/aadsts-outcomes.js';
 import { classifyError } from '../transport/classify-error.js';
 import { createDispatcher, type Dispatcher } from '../transport/dispatcher.js';
@@ -27,7 +28,7 @@ export interface PreflightReport {
   readonly tenant: string;
   readonly authority: string;
   readonly checks: readonly PreflightCheck[];
-  /** Requests sent to the tenant (at most 3). */
+  /** Requests made to the tenant (at most 3), whether or not they got through. */
   readonly requests: number;
 }
 
@@ -118,7 +119,7 @@ export async function runPreflight(
       ? {
           name: 'load plan',
           status: 'ok',
-          detail: `${users.length} users, cap ${t.maxRate}/s: the profile's load fits the interlocks`,
+          detail: `${users.length} users, rate cap ${formatRate(t.maxRate)}: the profile's load fits the interlocks`,
         }
       : { name: 'load plan', status: 'fail', detail: planProblems.join(' ') },
   );
