@@ -100,6 +100,7 @@ export const REPORT_SCRIPT = `
     return unit === 'rate' ? n + '/s' : n;
   }
   function fmtX(x, unit) {
+    if (unit === 'agents') return Math.round(x) + (Math.round(x) === 1 ? ' agent' : ' agents');
     if (unit === 'percentile') return Number((100 * (1 - 1 / x)).toFixed(Math.max(0, Math.floor(Math.log10(x)) + 1))) + ' %';
     if (x < 120) return Number(x.toFixed(1)) + ' s';
     var m = Math.floor(x / 60), s = Math.round(x % 60);
@@ -147,7 +148,8 @@ export const REPORT_SCRIPT = `
       if (vx < f.left || vx > f.left + f.w) return hide();
       var t = (vx - f.left) / f.w;
       var x = f.log ? Math.pow(10, Math.log10(f.min) + t * (Math.log10(f.max) - Math.log10(f.min))) : f.min + t * (f.max - f.min);
-      var at = f.x === 'time' && series[0] ? nearest(series[0].points, x) : null;
+      var snap = f.x === 'time' || f.x === 'agents';
+      var at = snap && series[0] ? nearest(series[0].points, x) : null;
       var shownX = at ? at[0] : x;
       tip.textContent = '';
       tip.appendChild(el('div', 'h', fmtX(shownX, f.x)));
@@ -163,7 +165,7 @@ export const REPORT_SCRIPT = `
         row.appendChild(el('span', 'v', fmt(p ? p[1] : null, f.y)));
         tip.appendChild(row);
       });
-      var gx = f.x === 'time' && at ? f.left + ((at[0] - f.min) / (f.max - f.min)) * f.w : vx;
+      var gx = snap && at ? f.left + ((at[0] - f.min) / (f.max - f.min)) * f.w : vx;
       guide.setAttribute('x1', gx);
       guide.setAttribute('x2', gx);
       guide.style.display = 'inline';

@@ -16,9 +16,9 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
 import type { Analysis, Summary } from './summary-types.js';
 
-type Cell = string | { readonly html: string; readonly n?: boolean; readonly nw?: boolean };
+export type Cell = string | { readonly html: string; readonly n?: boolean; readonly nw?: boolean };
 
-function table(
+export function table(
   head: readonly Cell[],
   rows: readonly (readonly Cell[])[],
   rowClass?: (i: number) => string,
@@ -37,9 +37,12 @@ function table(
 }
 
 /** Right-aligned number cell (text escaped). */
-const num = (text: string): Cell => ({ html: h(text), n: true });
+export const num = (text: string): Cell => ({ html: h(text), n: true });
 /** A cell that must not wrap (times, ranges). */
-const nw = (text: string): Cell => ({ html: h(text), nw: true });
+export const nw = (text: string): Cell => ({ html: h(text), nw: true });
+
+/** No fetches at all, inline styles, and no script but the report's own (by hash). Shared by every HTML page we write. */
+export const REPORT_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${createHash('sha256').update(REPORT_SCRIPT).digest('base64')}'`;
 
 /**
  * report.html: one self-contained file (inline CSS, server-drawn SVG, a few lines of script for legend
@@ -48,8 +51,6 @@ const nw = (text: string): Cell => ({ html: h(text), nw: true });
  */
 export function renderHtml(run: RunInfo, analysis: Analysis): string {
   const s = analysis.summary;
-  const scriptHash = createHash('sha256').update(REPORT_SCRIPT).digest('base64');
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
   const description = (run.profile.resolved as { description?: unknown } | null)?.description;
   const verdict =
     s.thresholds.length === 0
@@ -59,7 +60,7 @@ export function renderHtml(run: RunInfo, analysis: Analysis): string {
   const markers = eventMarkers(run);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(`${s.profile} · ${s.status} · ptaload report`)}</title>
 <style>${REPORT_CSS}</style></head>
@@ -93,12 +94,12 @@ ${s.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul class="notes">${s.
 }
 
 /** 2026-11-25 12:00:00 UTC: an ISO stamp a person reads at a glance. */
-function fmtDate(iso: string): string {
+export function fmtDate(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
-function kpi(label: string, value: string, sub: string, tone = ''): string {
+export function kpi(label: string, value: string, sub: string, tone = ''): string {
   return `<div class="kpi${tone ? ` ${tone}` : ''}"><div class="k">${h(label)}</div><div class="v">${h(value)}</div><div class="s">${h(sub)}</div></div>`;
 }
 

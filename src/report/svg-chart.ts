@@ -15,6 +15,10 @@ export interface ChartSeries {
   /** Shade the area under the line (ignored when stacked: stacked series are always areas). */
   readonly area?: boolean;
   readonly width?: number;
+  /** Draw a dot at every point (measured values among fitted lines). */
+  readonly dots?: boolean;
+  /** Set false for dots alone. Default true. */
+  readonly line?: boolean;
 }
 
 export interface ChartMarker {
@@ -40,7 +44,7 @@ export interface ChartOptions {
   readonly height?: number;
   /** How the hover read-out formats values: y as latency, rate or count; x as time or percentile. */
   readonly yUnit?: 'ms' | 'rate' | 'count';
-  readonly xUnit?: 'time' | 'percentile';
+  readonly xUnit?: 'time' | 'percentile' | 'agents';
 }
 
 const M = { left: 64, right: 20, top: 26, bottom: 44 };
@@ -97,9 +101,17 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
         `<path class="area" data-series="${i}" fill="${s.color}" d="${areaPath(d.upper, base, X, Y)}">${title}</path>`,
       );
     }
-    parts.push(
-      `<path class="line" ${attrs} fill="none" d="${linePath(d.upper, X, Y, yScale)}">${title}</path>`,
-    );
+    if (s.line !== false) {
+      parts.push(
+        `<path class="line" ${attrs} fill="none" d="${linePath(d.upper, X, Y, yScale)}">${title}</path>`,
+      );
+    }
+    if (s.dots) {
+      const dots = d.upper
+        .map(([x, y]) => (y === null ? '' : `<circle cx="${r(X(x))}" cy="${r(Y(y))}" r="4.5"/>`))
+        .join('');
+      parts.push(`<g class="dots" data-series="${i}" fill="${s.color}">${title}${dots}</g>`);
+    }
   });
 
   for (const h of o.hLines ?? []) {
