@@ -89,13 +89,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   server.headersTimeout = 70_000;
 
   const host = options.host ?? DEFAULTS.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, host, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -120,8 +114,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     answer: endpoint.answer,
   });
   endpoint.dispatcher = dispatcher;
-  const pool = new AgentPool(dispatcher, versions, log);
+  let started = false;
+  const pool = new AgentPool(dispatcher, versions, (line) => started && log(line));
   for (const spec of checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents))) pool.add(spec);
+  started = true;
   const queueDepth = () => dispatcher.queueDepth;
   const startedAt = performance.now();
   const admin = new AdminApi({
@@ -181,7 +177,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     json(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
   });
 
-  log(`sim listening on ${url} (tenant ${tenant}, domain ${domain}, ${users.size} users, seed ${seed})`);
+  log(
+    `listening on ${url} (tenant ${tenant}, domain ${domain}, ${users.size} users, ` +
+      `${pool.list().length} agents, PTA timeout ${ptaTimeoutMs} ms, seed ${seed})`,
+  );
   return {
     url,
     tenant,
@@ -202,6 +201,31 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
         server.closeAllConnections();
       }),
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (err: NodeJS.ErrnoException) => {
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'the port is in use'
+          : err.code === 'EACCES'
+            ? 'permission denied (ports below 1024 need privileges)'
+            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+              ? 'no such local address'
+              : err.message;
+      reject(
+        new UsageError(
+          `the sim cannot listen on ${host}:${port}: ${why}. Pick another --host/--port (port 0 picks a free one).`,
+        ),
+      );
+    };
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
 }
 
 function writeCa(pem: string, path: string | undefined): string {
@@ -263,5 +287,11 @@ function safeDecode(segment: string): string {
 }
 
 function json(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(payload));
+  const body = JSON.stringify(payload);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    })
+    .end(body);
 }

@@ -72,7 +72,7 @@ export class TokenEndpoint {
     req.on('end', () => {
       const form = /x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')
         ? parseForm(chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString())
-        : {};
+        : EMPTY_FORM;
       this.process(req, res, tenantSegment, form);
     });
   }
@@ -89,12 +89,7 @@ export class TokenEndpoint {
     else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, name);
   };
 
-  private process(
-    req: IncomingMessage,
-    res: ServerResponse,
-    tenantSegment: string,
-    form: NodeJS.Dict<string | string[]>,
-  ): void {
+  private process(req: IncomingMessage, res: ServerResponse, tenantSegment: string, form: Form): void {
     this.d.counters.requests++;
     const cri = header(req, 'client-request-id');
     const echo = header(req, 'return-client-request-id')?.toLowerCase() === 'true';
@@ -104,12 +99,12 @@ export class TokenEndpoint {
   }
 
   /** Everything Entra decides before any agent is asked, in Entra's order. */
-  private check(tenantSegment: string, form: NodeJS.Dict<string | string[]>): Rejection | Accepted {
+  private check(tenantSegment: string, form: Form): Rejection | Accepted {
     const d = this.d;
+    // Repeated fields: the first wins. Empty counts as missing, as in Entra.
     const field = (name: string): string | undefined => {
       const v = form[name];
-      const s = Array.isArray(v) ? v[0] : v;
-      return s === undefined || s === '' ? undefined : s;
+      return (Array.isArray(v) ? v[0] : v) || undefined;
     };
     const missing = (parameter: string): Rejection => ({
       entry: AADSTS.missingParameter,
@@ -164,7 +159,7 @@ export class TokenEndpoint {
     const lifetime = 3600 + Math.floor(Math.random() * 1800);
     const body = this.d.minter.reply(user, s.grant, this.d.clock.now(), lifetime);
     this.d.counters.count(0);
-    res.writeHead(200, baseHeaders(randomUUID(), s.clientRequestId, s.echoId, agent));
+    res.writeHead(200, baseHeaders(randomUUID(), s.clientRequestId, s.echoId, agent, body));
     res.end(body);
   }
 
@@ -179,10 +174,13 @@ export class TokenEndpoint {
     const ids = replyIds(cri);
     const body = JSON.stringify(errorBody(entry, vars, ids, this.d.stamp.now()));
     this.d.counters.count(entry.code);
-    res.writeHead(entry.status, baseHeaders(ids.traceId, cri, echo, agent));
+    res.writeHead(entry.status, baseHeaders(ids.traceId, cri, echo, agent, body));
     res.end(body);
   }
 }
+
+type Form = NodeJS.Dict<string | string[]>;
+const EMPTY_FORM: Form = {};
 
 const PTA_ERRORS: Record<Exclude<Verdict, 'checked'>, AadstsCode> = {
   80001: AADSTS.ptaUnavailable,
@@ -201,9 +199,11 @@ function baseHeaders(
   cri: string | undefined,
   echo: boolean,
   agent: string | undefined,
+  body: string,
 ): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store, no-cache',
     pragma: 'no-cache',
     'x-ms-request-id': traceId,

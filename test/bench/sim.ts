@@ -1,0 +1,218 @@
+/**
+ * The simulator's maximum ROPC rate in one process. The sim runs in a child process (so the load
+ * generator never shares its event loop) with 40 agents of huge capacity, so the agent model is not
+ * the limit: what is measured is HTTP handling, the ordered checks, the dispatcher and token minting.
+ * autocannon drives it on loopback with valid ROPC bodies for 200 users (every reply a 200 + tokens).
+ *
+ * On a small shared machine the load generator and the server compete for the same cores, so the
+ * same run also measures a bare node:http server sending a reply of the same size (the ceiling any
+ * Node server reaches here), and the sim's CPU time per sign-in (what it would do with a core to itself).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { generateUsers } from '../../src/users/generate.js';
+
+interface AutocannonResult {
+  readonly requests: { readonly total: number };
+  readonly latency: { readonly p50: number; readonly p99: number };
+  readonly duration: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+interface AutocannonRequest {
+  readonly method: 'POST';
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
+
+// autocannon ships no type declarations; this is the slice of its API used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const src = (path: string) => JSON.stringify(fileURLToPath(new URL(`../../src/${path}`, import.meta.url)));
+const DOMAIN = 'bench.test';
+const SEED = 'bench';
+const USERS = 200;
+const WARMUP_S = 2;
+const MEASURE_S = 6;
+const CONNECTIONS = [64, 256];
+
+/** Prints its CPU time (µs) whenever a line arrives on stdin. */
+const CPU_PROBE = `
+process.stdin.setEncoding('utf8').on('data', () => {
+  const c = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ cpuUs: c.user + c.system }) + '\\n');
+});
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/** The sim with generated users and 40 agents far faster than any load here. */
+const SIM_CHILD = `
+const { startSim } = await import(${src('sim/server.ts')});
+const { generateUsers } = await import(${src('users/generate.ts')});
+const sim = await startSim({
+  domain: ${JSON.stringify(DOMAIN)},
+  users: generateUsers({ count: ${USERS}, domain: ${JSON.stringify(DOMAIN)}, seed: ${JSON.stringify(SEED)} }),
+  agents: Array.from({ length: 40 }, (_, i) => ({ name: 'agent-' + (i + 1), cores: 64, capacity: 10_000_000 })),
+  seed: 1,
+});
+process.stdout.write(JSON.stringify({ url: sim.url, tenant: sim.tenant, clientId: sim.clientId }) + '\\n');
+${CPU_PROBE}`;
+
+/** A bare node:http server answering every POST at once with a body as long as the sim's. */
+const BASELINE_CHILD = `
+const { createServer } = await import('node:http');
+const body = JSON.stringify({ token_type: 'Bearer', access_token: 'x'.repeat(BYTES) });
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-ms-request-id': 'x', 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'x-ptaload-agent': 'agent-1' });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port, tenant: 'common', clientId: 'x' }) + '\\n');
+});
+${CPU_PROBE}`;
+
+interface Ready {
+  readonly url: string;
+  readonly tenant: string;
+  readonly clientId: string;
+}
+
+interface Measured {
+  readonly rate: number;
+  readonly cpuUsPerRequest: number;
+  readonly failed: number;
+  readonly p99: number;
+}
+
+export async function benchSim(): Promise<{ name: string; figures: Record<string, number>; text: string }> {
+  const sim = await measure(SIM_CHILD);
+  const bodyBytes = sim.bodyBytes;
+  const baseline = await measure(BASELINE_CHILD.replace('BYTES', String(Math.max(0, bodyBytes - 40))));
+  const figures: Record<string, number> = {};
+  const lines: string[] = [];
+  let best = 0;
+  let bestBaseline = 0;
+  for (const c of CONNECTIONS) {
+    const s = sim.runs.get(c)!;
+    const b = baseline.runs.get(c)!;
+    figures[`ropc_per_s_c${c}`] = s.rate;
+    figures[`baseline_per_s_c${c}`] = b.rate;
+    figures[`failed_c${c}`] = s.failed;
+    if (s.failed === 0) best = Math.max(best, s.rate);
+    bestBaseline = Math.max(bestBaseline, b.rate);
+    lines.push(
+      `  ${c} connections: sim ${fmt(s.rate)}/s (p99 ${s.p99} ms, ${s.failed} not 200, ${s.cpuUsPerRequest.toFixed(1)} µs CPU each)` +
+        ` | bare node:http ${fmt(b.rate)}/s (${b.cpuUsPerRequest.toFixed(1)} µs CPU each)`,
+    );
+  }
+  const simCpu = Math.min(...[...sim.runs.values()].map((r) => r.cpuUsPerRequest));
+  figures.max_ropc_per_s = best;
+  figures.baseline_max_per_s = bestBaseline;
+  figures.sim_cpu_us_per_signin = Math.round(simCpu * 10) / 10;
+  figures.sim_one_core_ceiling_per_s = Math.round(1e6 / simCpu);
+  figures.reply_bytes = bodyBytes;
+  const text =
+    `sim max ROPC rate: ${fmt(best)}/s (bare node:http with a ${bodyBytes}-byte reply: ${fmt(bestBaseline)}/s; ` +
+    `${cpus().length} CPUs shared by server and autocannon). Sim CPU per sign-in ${simCpu.toFixed(1)} µs, ` +
+    `i.e. ${fmt(figures.sim_one_core_ceiling_per_s)}/s with a core to itself.\n${lines.join('\n')}`;
+  return { name: 'sim', figures, text };
+}
+
+async function measure(program: string): Promise<{ runs: Map<number, Measured>; bodyBytes: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = lineReader(child);
+  try {
+    const ready = JSON.parse(await lines()) as Ready;
+    const requests = signIns(ready);
+    const probe = await fetch(new URL(requests[0]!.path, ready.url), requests[0]!);
+    const bodyBytes = (await probe.arrayBuffer()).byteLength;
+    await autocannon({ url: ready.url, connections: 32, duration: WARMUP_S, requests });
+    const runs = new Map<number, Measured>();
+    for (const connections of CONNECTIONS) {
+      child.stdin?.write('cpu\n');
+      const before = (JSON.parse(await lines()) as { cpuUs: number }).cpuUs;
+      const r = await autocannon({ url: ready.url, connections, duration: MEASURE_S, requests });
+      child.stdin?.write('cpu\n');
+      const after = (JSON.parse(await lines()) as { cpuUs: number }).cpuUs;
+      runs.set(connections, {
+        rate: Math.round(r.requests.total / r.duration),
+        cpuUsPerRequest: (after - before) / Math.max(1, r.requests.total),
+        failed: r.non2xx + r.errors + r.timeouts,
+        p99: r.latency.p99,
+      });
+    }
+    return { runs, bodyBytes };
+  } finally {
+    await stop(child);
+  }
+}
+
+function signIns(ready: Ready): AutocannonRequest[] {
+  return generateUsers({ count: USERS, domain: DOMAIN, seed: SEED }).map((u) => ({
+    method: 'POST',
+    path: `/${ready.tenant}/oauth2/v2.0/token`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: ready.clientId,
+      scope: 'openid profile offline_access',
+      username: u.username,
+      password: u.password,
+      grant_type: 'password',
+    }).toString(),
+  }));
+}
+
+/** Successive stdout lines of a child, one per call. */
+function lineReader(child: ChildProcess): () => Promise<string> {
+  const queued: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffer = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    buffer += d;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else queued.push(line);
+    }
+  });
+  return () =>
+    new Promise((resolve, reject) => {
+      const line = queued.shift();
+      if (line !== undefined) return resolve(line);
+      if (child.exitCode !== null) return reject(new Error(`bench child exited (${child.exitCode})`));
+      waiting.push(resolve);
+      child.once('exit', (code) => reject(new Error(`bench child exited (${code})`)));
+    });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
