@@ -99,3 +99,39 @@ export function signInVerdict(
   })();
   return [signIn, publicClient()];
 }
+
+/** What `getuserrealm.srf` says about the first user's domain: PTA sees only managed domains' sign-ins. */
+export function realmVerdict(
+  status: number,
+  json: Record<string, unknown> | undefined,
+  login: string,
+): PreflightCheck {
+  const domain = login.slice(login.lastIndexOf('@') + 1);
+  const kind = json?.NameSpaceType;
+  if (status !== 200 || typeof kind !== 'string') {
+    return {
+      name: 'realm',
+      status: 'fail',
+      detail: `realm lookup answered HTTP ${status} without a NameSpaceType`,
+    };
+  }
+  if (kind === 'Managed') {
+    return {
+      name: 'realm',
+      status: 'ok',
+      detail: `${domain} is a managed domain (sign-ins are validated by Entra, through PTA agents when PTA is on)`,
+    };
+  }
+  if (kind === 'Federated') {
+    return {
+      name: 'realm',
+      status: 'fail',
+      detail: `${domain} is federated (AD FS or another identity provider): its passwords are checked by the federation service, never by PTA agents, so a load test here measures the wrong thing. Use test users in a managed domain, or convert the domain to managed authentication with PTA.`,
+    };
+  }
+  return {
+    name: 'realm',
+    status: 'fail',
+    detail: `${domain} is not a verified domain of any tenant here (NameSpaceType ${kind}): check the usernames in the users file and the authority host's cloud.`,
+  };
+}

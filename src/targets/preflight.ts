@@ -12,7 +12,7 @@ import { discoveryUrl, parseAuthority, realmUrl } from './authority.js';
 import { type EntraConnection, resolveConnection } from './entra-connection.js';
 import { entraFlags } from './entra-flags.js';
 import { confirmRefusal, loadRefusals } from './entra-interlocks.js';
-import { signInVerdict } from './preflight-verdicts.js';
+import { realmVerdict, signInVerdict } from './preflight-verdicts.js';
 
 export type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
 
@@ -211,33 +211,6 @@ async function discover(
 
 async function realm(dispatcher: Dispatcher, conn: EntraConnection, login: string): Promise<PreflightCheck> {
   const got = await getJson(dispatcher, realmUrl(conn.authority, login));
-  const domain = login.slice(login.lastIndexOf('@') + 1);
   if ('error' in got) return { name: 'realm', status: 'fail', detail: `realm lookup failed (${got.error})` };
-  const kind = got.json?.NameSpaceType;
-  if (got.status !== 200 || typeof kind !== 'string') {
-    return {
-      name: 'realm',
-      status: 'fail',
-      detail: `realm lookup answered HTTP ${got.status} without a NameSpaceType`,
-    };
-  }
-  if (kind === 'Managed') {
-    return {
-      name: 'realm',
-      status: 'ok',
-      detail: `${domain} is a managed domain (sign-ins are validated by Entra, through PTA agents when PTA is on)`,
-    };
-  }
-  if (kind === 'Federated') {
-    return {
-      name: 'realm',
-      status: 'fail',
-      detail: `${domain} is federated (AD FS or another identity provider): its passwords are checked by the federation service, never by PTA agents, so a load test here measures the wrong thing. Use test users in a managed domain, or convert the domain to managed authentication with PTA.`,
-    };
-  }
-  return {
-    name: 'realm',
-    status: 'fail',
-    detail: `${domain} is not a verified domain of any tenant here (NameSpaceType ${kind}): check the usernames in the users file and the authority host's cloud.`,
-  };
+  return realmVerdict(got.status, got.json, login);
 }

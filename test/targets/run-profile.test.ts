@@ -89,6 +89,14 @@ test('flags are validated by the schema with the rest, and errors say which flag
   );
 });
 
+test('a sim profile that generates users cannot become a real-tenant run without --users', async () => {
+  const path = await file(SIM);
+  await assert.rejects(
+    loadRunProfile(path, { target: 'entra', tenant: 'contoso.onmicrosoft.com', clientId: CLIENT }),
+    /users\.generate: generated users exist only in the sim/,
+  );
+});
+
 test('--max-rate raises the cap before the cross-check judges it; a cap raised in the file alone does not count', async () => {
   const fast = await file(ENTRA('', '50/s'));
   await assert.rejects(loadRunProfile(fast, {}), /peaks at 50\/s but the safety cap is 20\/s/);
