@@ -279,6 +279,7 @@ function checkedVersions(versions: unknown) {
 }
 
 function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
