@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { valueCounts } from '../../src/report/compare-samples.js';
 import {
+  blockLength,
   bootstrapRng,
+  chunk,
   countAtPercentile,
   identityPicks,
-  makeBlocks,
+  medianAt,
   percentileInterval,
   poolBlocks,
   pooledPercentiles,
@@ -49,6 +51,7 @@ test('pooling a real histogram over all its blocks reproduces HdrHistogram’s o
   const whole = histogram();
   for (const p of parts) whole.add(p);
   const pool = poolBlocks(parts.map(valueCounts));
+  assert.equal(pool.blocks.length, 3);
   const ps = [0.1, 50, 90, 99, 99.9, 100];
   assert.deepEqual(
     pooledPercentiles(pool, identityPicks(3), ps),
@@ -61,30 +64,47 @@ test('sumPicks adds vectors of the picked blocks', () => {
   assert.deepEqual([...sumPicks(v, [0, 1, 1], 2)], [5, 10]);
 });
 
-test('blocks are consecutive items of one stratum, longer when there are more items than blocks allowed', () => {
-  assert.deepEqual(makeBlocks(['a', 'a', 'a', 'b', 'b'], 10), [[0], [1], [2], [3], [4]]);
-  assert.deepEqual(makeBlocks(['a', 'a', 'a', 'b', 'b'], 2), [
+test('chunks are consecutive items of one stratum; a stratum boundary always ends a chunk', () => {
+  assert.deepEqual(chunk(['a', 'a', 'a', 'b', 'b'], 1), [[0], [1], [2], [3], [4]]);
+  assert.deepEqual(chunk(['a', 'a', 'a', 'b', 'b'], 3), [
     [0, 1, 2],
     [3, 4],
   ]);
-  // Size 3, but a phase boundary always ends a block.
-  assert.deepEqual(makeBlocks(['a', 'a', 'b', 'b', 'b', 'b'], 2), [[0, 1], [2, 3, 4], [5]]);
+  assert.deepEqual(chunk(['a', 'a', 'b', 'b', 'b', 'b'], 3), [[0, 1], [2, 3, 4], [5]]);
   assert.deepEqual(strataOf(['a', 'a', 'b', 'a']), [[0, 1, 3], [2]]);
 });
 
-test('a stratified resample keeps each stratum’s size and draws only from it, reproducibly', () => {
-  const strata = [
-    [0, 1],
-    [2, 3, 4],
-  ];
+test('moving blocks: each stratum is refilled to its size from runs of n^(1/3) neighbours, reproducibly', () => {
+  assert.deepEqual([1, 2, 7, 8, 27, 64, 400].map(blockLength), [1, 1, 2, 2, 3, 4, 7]);
+  const warm = [0, 1];
+  const steady = Array.from({ length: 27 }, (_, i) => i + 2);
+  const strata = [warm, steady];
   const one = resample(strata, bootstrapRng(7));
-  assert.equal(one.length, 5);
-  assert.ok([...one.slice(0, 2)].every((i) => i === 0 || i === 1));
-  assert.ok([...one.slice(2)].every((i) => i >= 2 && i <= 4));
+  assert.equal(one.length, 29);
+  assert.ok(
+    [...one.slice(0, 2)].every((i) => i === 0 || i === 1),
+    'warm-up drawn from warm-up only',
+  );
+  const rest = [...one.slice(2)];
+  assert.ok(
+    rest.every((i) => i >= 2 && i <= 28),
+    'steady drawn from steady only',
+  );
+  for (let j = 0; j < 27; j += 3) {
+    assert.deepEqual(rest.slice(j, j + 3), [rest[j]!, rest[j]! + 1, rest[j]! + 2], 'runs of 3 neighbours');
+  }
   assert.deepEqual([...resample(strata, bootstrapRng(7))], [...one]);
   const rng = bootstrapRng(7);
   const draws = Array.from({ length: 20 }, () => [...resample(strata, rng)].join());
-  assert.ok(new Set(draws).size > 5, 'successive draws differ');
+  assert.ok(new Set(draws).size > 15, 'successive draws differ');
+});
+
+test('medianAt takes the median of the picked values, skipping NaN', () => {
+  const v = Float64Array.of(5, Number.NaN, 1, 3, 100);
+  assert.equal(medianAt(v, [0, 2, 3]), 3);
+  assert.equal(medianAt(v, [0, 2, 3, 4]), 4); // (3 + 5) / 2
+  assert.equal(medianAt(v, [1, 2, 2]), 1);
+  assert.ok(Number.isNaN(medianAt(v, [1])));
 });
 
 test('the percentile interval interpolates between order statistics and skips NaN', () => {
