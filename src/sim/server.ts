@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -89,6 +89,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   server.headersTimeout = 70_000;
 
   const host = options.host ?? DEFAULTS.host;
+  const caFile = tls ? writeCa(tls.certPem, options.caFile) : undefined;
   await listen(server, host, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -188,7 +189,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     clientId,
     adminToken,
     seed,
-    ...(tls ? { caPem: tls.certPem, caFile: writeCa(tls.certPem, options.caFile) } : {}),
+    ...(tls ? { caPem: tls.certPem, caFile } : {}),
     pool,
     users,
     counters,
@@ -197,6 +198,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     close: () =>
       new Promise<void>((resolve) => {
         dispatcher.stop();
+        // A CA file we chose ourselves is ours to remove; one the caller named is theirs.
+        if (caFile !== undefined && options.caFile === undefined) rmSync(caFile, { force: true });
         server.close(() => resolve());
         server.closeAllConnections();
       }),

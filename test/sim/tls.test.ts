@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { makeSelfSignedCert } from '../../src/sim/self-signed-cert.js';
+import { startSim } from '../../src/sim/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { assertEntraError, ropc, sim } from './sim-client.js';
 
@@ -52,4 +54,11 @@ test('TLS mode: a client trusting the CA file gets tokens; one that does not is 
   await assert.rejects(ropc(s, {}, { dispatcher: wary }), (err: Error & { code?: string }) => {
     return /certificate|self[- ]signed/i.test(`${err.code} ${err.message}`);
   });
+});
+
+test('a CA file the sim chose itself is removed when it closes', async () => {
+  const s = await startSim({ tls: true });
+  assert.ok(s.caFile && existsSync(s.caFile));
+  await s.close();
+  assert.equal(existsSync(s.caFile!), false);
 });
