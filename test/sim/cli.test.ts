@@ -154,6 +154,10 @@ test('bad input is one paragraph naming the file and line, exit 2, no stack trac
     assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
     assert.doesNotMatch(res.stderr, /Secret-/, 'no password');
     const lines = res.stderr.trim().split('\n');
-    assert.equal(lines.filter((l) => !l.includes('run with --help')).length, 1, `one paragraph: ${res.stderr}`);
+    assert.equal(
+      lines.filter((l) => !l.includes('run with --help')).length,
+      1,
+      `one paragraph: ${res.stderr}`,
+    );
   }
 });
