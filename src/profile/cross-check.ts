@@ -244,7 +244,7 @@ function checkEntra(raw: RawProfile, add: Add): void {
   if (peak > t.maxRate) {
     add(
       ['target', 'maxRate'],
-      `the load peaks at ${formatRate(peak)} but the safety cap is ${formatRate(t.maxRate)}; lower the phases, or raise target.maxRate deliberately`,
+      `the load peaks at ${formatRate(peak)} but the safety cap is ${formatRate(t.maxRate)}; lower the phases, or raise the cap deliberately with --max-rate on the command line`,
     );
   }
 }
