@@ -14,7 +14,7 @@ import {
 import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
 import type { Analysis, Summary } from './summary-types.js';
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
