@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerMerge } from './merge.js';
+import { register as registerPlan } from './plan.js';
 import { register as registerPreflight } from './preflight.js';
 import { register as registerReport } from './report.js';
 import { register as registerRun } from './run.js';
@@ -14,6 +15,7 @@ import { register as registerValidate } from './validate.js';
 export function registerCommands(program: Command): void {
   registerRun(program);
   registerMerge(program);
+  registerPlan(program);
   registerValidate(program);
   registerUsers(program);
   registerSim(program);
