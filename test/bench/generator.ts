@@ -2,15 +2,13 @@
  * How fast the harness can fire ROPC sign-ins, beside autocannon on the same endpoint and body, and how
  * faithfully it keeps a schedule at 80 % of that maximum.
  */
-import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { type LoadPlan, runLoad } from '../../src/load/coordinator.js';
 import { addHistograms } from '../../src/metrics/totals.js';
 import type { Target } from '../../src/targets/target.js';
-import { RopcRequest } from '../../src/transport/ropc-request.js';
+import { autocannonRate, BENCH_TOKEN_PATH } from './autocannon-rate.js';
 import { startChild, stopChild } from './child.js';
 
-const TOKEN_PATH = '/contoso.test/oauth2/v2.0/token';
 const CONNECTIONS = 128;
 
 interface Trial {
@@ -29,7 +27,7 @@ export async function benchGenerator(): Promise<{
   const { line, child } = await startChild(new URL('./trivial-endpoint.ts', import.meta.url));
   const origin = `http://127.0.0.1:${line.trim()}`;
   try {
-    const cannon = await autocannonRate(origin);
+    const cannon = await autocannonRate(origin, CONNECTIONS, 5);
     const one = await maxRate(origin, 1, cannon);
     const two = await maxRate(origin, 2, cannon);
     const best = Math.max(one, two);
@@ -57,23 +55,6 @@ export async function benchGenerator(): Promise<{
   }
 }
 
-async function autocannonRate(origin: string): Promise<number> {
-  const request = new RopcRequest({
-    tokenUrl: origin + TOKEN_PATH,
-    clientId: 'bench',
-    scope: 'openid profile',
-  });
-  const result = await autocannon({
-    url: origin + TOKEN_PATH,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: 5,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: request.body('bench00001@contoso.test', 'Pa55word-bench!'),
-  });
-  return result.requests.average;
-}
-
 /**
  * The highest rate the harness keeps: bisect on short open-model runs, a rate passing when ≥ 99 % of its
  * arrivals were answered within the run and fewer than 1 % of sends started late.
@@ -95,7 +76,7 @@ async function trial(origin: string, workers: number, rate: number, durationMs: 
     kind: 'entra',
     url: origin,
     tenant: 'contoso.test',
-    request: { origin, tokenPath: TOKEN_PATH, clientId: 'bench', scope: 'openid profile' },
+    request: { origin, tokenPath: BENCH_TOKEN_PATH, clientId: 'bench', scope: 'openid profile' },
     users: Array.from({ length: 1000 }, (_, i) => ({
       username: `bench${String(i).padStart(5, '0')}@contoso.test`,
       password: `Pa55word-${i}!`,

@@ -10,17 +10,12 @@ import { promisify } from 'node:util';
 import { classify } from '../../src/transport/classify.js';
 import { createDispatcher } from '../../src/transport/dispatcher.js';
 import { AADSTS } from '../../src/transport/protocol.js';
-import { RopcRequest } from '../../src/transport/ropc-request.js';
 import { sendSignIn } from '../../src/transport/send.js';
+import { autocannonRate, benchRequest } from './autocannon-rate.js';
 import { startChild, stopChild } from './child.js';
 
-const TOKEN_PATH = '/contoso.test/oauth2/v2.0/token';
 const CONNECTIONS = 128;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-
-function request(origin: string): RopcRequest {
-  return new RopcRequest({ tokenUrl: origin + TOKEN_PATH, clientId: 'bench', scope: 'openid profile' });
-}
 
 /** Keeps `inFlight` sign-ins going for `seconds`; sign-ins completed per second. */
 async function loop(
@@ -36,7 +31,7 @@ async function loop(
     headersTimeoutMs: 30_000,
     bodyTimeoutMs: 30_000,
   });
-  const ropc = request(origin);
+  const ropc = benchRequest(origin);
   const stop = new AbortController();
   const options = { timeoutMs: 30_000, ...(sharedSignal ? { signal: stop.signal } : {}) };
   const bodies = Array.from({ length: 1000 }, (_, i) =>
@@ -83,37 +78,6 @@ async function loopInChild(origin: string, inFlight: number, sharedSignal: boole
   return Number(stdout.trim());
 }
 
-/** The part of autocannon's API used here (the package ships no types). */
-type Autocannon = (options: {
-  url: string;
-  method: string;
-  connections: number;
-  duration: number;
-  headers: Record<string, string>;
-  body: string;
-}) => Promise<{ requests: { average: number } }>;
-
-async function autocannonRate(origin: string): Promise<number> {
-  const ropc = request(origin);
-  const name = 'autocannon';
-  const autocannon = ((await import(name)) as { default: Autocannon }).default;
-  const result = await autocannon({
-    url: origin + TOKEN_PATH,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: Object.fromEntries(pairs(ropc.headers())),
-    body: ropc.body('bench1@contoso.test', 'Pa55word-1!'),
-  });
-  return result.requests.average;
-}
-
-function pairs(flat: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
-  return out;
-}
-
 /** Nanoseconds per call, best of five rounds. */
 function perCall(fn: (i: number) => unknown, n = 200_000): number {
   let best = Number.POSITIVE_INFINITY;
@@ -128,7 +92,7 @@ function perCall(fn: (i: number) => unknown, n = 200_000): number {
 }
 
 function microFigures(): Record<string, number> {
-  const ropc = request('http://127.0.0.1:1');
+  const ropc = benchRequest('http://127.0.0.1:1');
   const e = AADSTS.invalidPassword;
   const errorBody = JSON.stringify({
     error: e.error,
@@ -157,7 +121,7 @@ export async function benchTransport(): Promise<{
   const { line, child } = await startChild(new URL('./trivial-endpoint.ts', import.meta.url));
   const origin = `http://127.0.0.1:${line.trim()}`;
   try {
-    const cannon = await autocannonRate(origin);
+    const cannon = await autocannonRate(origin, CONNECTIONS, SECONDS);
     const bare = await loopInChild(origin, CONNECTIONS, false);
     const deep = await loopInChild(origin, 2000, false);
     const deepShared = await loopInChild(origin, 2000, true);
