@@ -16,12 +16,20 @@ export class TimerWheel {
   private armedFor = Number.POSITIVE_INFINITY;
   private firing = false;
   private stopped = false;
+  /** Events due within the next millisecond: run on the next loop turn rather than the next timer tick. */
+  private soon: unknown[] = [];
+  private immediate: NodeJS.Immediate | undefined;
 
   constructor(readonly now: () => number = () => performance.now()) {}
 
   /** Runs `fn(arg, time)` at `time` (same clock as `now()`), or on the next tick if that is past. */
   at<A>(time: number, fn: Handler<A>, arg: A): void {
     if (this.stopped) return;
+    if (time - this.now() < 1) {
+      this.soon.push(fn, arg, time);
+      this.immediate ??= setImmediate(this.runSoon);
+      return;
+    }
     const key = Math.ceil(time);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -35,7 +43,7 @@ export class TimerWheel {
 
   /** Pending events (for tests and counters). */
   get size(): number {
-    let n = 0;
+    let n = this.soon.length / 3;
     for (const b of this.buckets.values()) n += b.length / 3;
     return n;
   }
@@ -44,10 +52,23 @@ export class TimerWheel {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+    this.soon = [];
     this.buckets.clear();
     this.heap.length = 0;
   }
+
+  /** Sub-millisecond waits (fast agents) would otherwise cost a whole timer tick of latency each. */
+  private readonly runSoon = (): void => {
+    this.immediate = undefined;
+    const batch = this.soon;
+    this.soon = [];
+    for (let i = 0; i < batch.length; i += 3) {
+      (batch[i] as Handler<unknown>)(batch[i + 1], batch[i + 2] as number);
+    }
+  };
 
   private arm(key: number): void {
     if (this.timer) clearTimeout(this.timer);

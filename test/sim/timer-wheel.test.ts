@@ -11,39 +11,43 @@ const keepAlive = () => {
   return () => clearInterval(t);
 };
 
-test('the timer wheel runs events in due order, passing the exact due time, including catch-up events', async () => {
+test('the timer wheel runs events in due order, passing each its exact due time', async () => {
   const release = keepAlive();
   const wheel = new TimerWheel();
   const seen: [string, number][] = [];
-  const start = wheel.now();
+  const due = new Map<string, number>();
   const done = new Promise<void>((resolve) => {
-    wheel.at(
-      start + 30,
-      (name, at) => {
-        seen.push([name, at - start]);
-        // Already due when scheduled: runs in the same pass, still with its own due time.
-        wheel.at(
-          at + 0.25,
-          (n, a) => {
-            seen.push([n, a - start]);
-            resolve();
-          },
-          'catch-up',
-        );
-      },
-      'third',
-    );
+    const record = (name: string, at: number) => {
+      seen.push([name, at]);
+      if (seen.length === 4) resolve();
+    };
+    for (const [name, ms] of [
+      ['third', 50.5],
+      ['second', 30.25],
+      ['first', 10],
+    ] as const) {
+      due.set(name, wheel.now() + ms);
+      wheel.at(
+        due.get(name)!,
+        (n: string, at) => {
+          record(n, at);
+          // Already due when scheduled (a catch-up): runs on the next loop turn, still with its own due time.
+          if (n === 'third') {
+            due.set('catch-up', at + 0.25);
+            wheel.at(at + 0.25, record, 'catch-up');
+          }
+        },
+        name,
+      );
+    }
   });
-  wheel.at(start + 10.5, (name, at) => seen.push([name, at - start]), 'second');
-  wheel.at(start + 2, (name, at) => seen.push([name, at - start]), 'first');
   assert.equal(wheel.size, 3);
   await done;
-  assert.deepEqual(seen, [
-    ['first', 2],
-    ['second', 10.5],
-    ['third', 30],
-    ['catch-up', 30.25],
-  ]);
+  assert.deepEqual(
+    seen.map(([name]) => name),
+    ['first', 'second', 'third', 'catch-up'],
+  );
+  for (const [name, at] of seen) assert.equal(at, due.get(name), name);
   assert.equal(wheel.size, 0);
   wheel.stop();
   release();
