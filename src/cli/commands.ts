@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerCompare } from './compare.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerPreflight } from './preflight.js';
@@ -20,5 +21,6 @@ export function registerCommands(program: Command): void {
   registerUsers(program);
   registerSim(program);
   registerReport(program);
+  registerCompare(program);
   registerPreflight(program);
 }

@@ -1,18 +1,18 @@
 import { Rng } from '../load/rng.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
-import { fmtChange, fmtConfidence, fmtInterval, fmtSeconds } from './compare-format.js';
+import { fmtSeconds } from './compare-format.js';
+import { change, finite, judge, type Spec } from './compare-rule.js';
 import type { ScopeSlots } from './compare-samples.js';
 import {
   chunk,
   identityPicks,
   medianAt,
-  percentileInterval,
   pooledPercentiles,
   quantile,
   resample,
   strataOf,
 } from './compare-stats.js';
-import type { CompareRules, MetricComparison, MetricId, MetricStatus } from './compare-types.js';
+import type { CompareRules, MetricComparison, MetricId } from './compare-types.js';
 
 /** Fewer units than this in a run and the bootstrap cannot tell a change from noise: the figure is not judged. */
 export const MIN_UNITS = 10;
@@ -36,9 +36,15 @@ export interface ScopeOptions {
   readonly key: string;
 }
 
-/** Replies a unit must hold for its p-th percentile to be more than its slowest reply: 1/(1 − p). */
+/** Below this many replies a unit's percentile is mostly the luck of which replies fell into it. */
+export const MIN_UNIT_REPLIES = 10;
+
+/**
+ * Replies a unit must hold for its p-th percentile to mean something: 1/(1 − p), so that p99 is more than
+ * the unit's slowest reply (100), and never fewer than MIN_UNIT_REPLIES.
+ */
 export function repliesNeeded(p: number): number {
-  return Math.ceil(1 / (1 - p / 100) - 1e-9);
+  return Math.max(MIN_UNIT_REPLIES, Math.ceil(1 / (1 - p / 100) - 1e-9));
 }
 
 /** Consecutive slots per unit so that a typical unit (median over slots with replies) holds `need` replies. */
@@ -234,105 +240,9 @@ function ratioAt(num: Float64Array, den: Float64Array, picks: ArrayLike<number>)
   return d > 0 ? n / d : null;
 }
 
-interface Spec {
-  readonly id: MetricId;
-  readonly label: string;
-  readonly unit: MetricComparison['unit'];
-  readonly changeKind: MetricComparison['changeKind'];
-  /** Which way hurts: up (latency, errors) or down (throughput). */
-  readonly worse: 1 | -1;
-}
-
-function judge(
-  s: Spec,
-  base: number | null,
-  cand: number | null,
-  changes: Float64Array,
-  margin: number | null,
-  reason: string | undefined,
-  confidence: number,
-): MetricComparison {
-  const delta = base === null || cand === null ? null : finite(change(base, cand, s.changeKind));
-  const ci = delta === null || changes.length === 0 ? null : percentileInterval(changes, confidence);
-  const status: MetricStatus =
-    base === null || cand === null
-      ? 'no-data'
-      : reason !== undefined || margin === null || ci === null || delta === null
-        ? 'not-judged'
-        : statusOf(delta, ci, margin, s.worse);
-  return {
-    metric: s.id,
-    label: s.label,
-    unit: s.unit,
-    baseline: base,
-    candidate: cand,
-    changeKind: s.changeKind,
-    change: delta,
-    ci,
-    allowed: margin === null ? null : margin * s.worse,
-    status,
-    rule: ruleText(s, delta, ci, margin, status, confidence, reason, base === null),
-  };
-}
-
-function change(base: number, cand: number, kind: MetricComparison['changeKind']): number {
-  if (kind === 'points') return cand - base;
-  return base > 0 ? cand / base - 1 : Number.NaN;
-}
-
-function finite(x: number | null): number | null {
-  return x !== null && Number.isFinite(x) ? x : null;
-}
-
 /** A generator per figure: same folders, rules and figure → same interval, whatever else is compared. */
 function seeded(seed: number, key: string): Rng {
   let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return new Rng(h >>> 0);
-}
-
-/**
- * The rule: a regression only when the whole confidence interval lies past the allowed margin on the worse
- * side, i.e. the data say with 97.5 % one-sided confidence that the change exceeds what is allowed.
- */
-export function statusOf(
-  change: number,
-  ci: readonly [number, number],
-  margin: number,
-  worse: 1 | -1,
-): MetricStatus {
-  const lo = worse === 1 ? ci[0] : -ci[1];
-  const hi = worse === 1 ? ci[1] : -ci[0];
-  if (lo > margin) return 'regression';
-  if (hi < -margin) return 'improved';
-  if (worse * change > margin) return 'within-noise';
-  return 'ok';
-}
-
-function ruleText(
-  s: Spec,
-  delta: number | null,
-  ci: readonly [number, number] | null,
-  margin: number | null,
-  status: MetricStatus,
-  confidence: number,
-  reason: string | undefined,
-  baselineEmpty: boolean,
-): string {
-  if (status === 'no-data')
-    return `${s.label}: no replies in the ${baselineEmpty ? 'baseline' : 'candidate'}`;
-  const interval = ci ? ` (${fmtConfidence(confidence)} CI ${fmtInterval(ci, s.changeKind)})` : '';
-  const head = `${s.label} ${fmtChange(delta, s.changeKind)}${interval}`;
-  if (status === 'not-judged' || margin === null) return `${head}: not judged (${reason ?? 'no interval'})`;
-  const allowed = fmtChange(margin * s.worse, s.changeKind);
-  switch (status) {
-    case 'regression':
-      return `${head} ${s.worse === 1 ? '>' : '<'} ${allowed} allowed → regression`;
-    case 'within-noise':
-      return `${head} is past ${allowed} allowed, but the interval reaches back inside it → within noise, not a regression`;
-    case 'improved':
-      return `${head} is better than ${fmtChange(-margin * s.worse, s.changeKind)} → improved`;
-    default:
-      return `${head} within ${allowed} allowed → ok`;
-  }
 }

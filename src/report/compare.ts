@@ -10,9 +10,12 @@ import {
   type ScopeComparison,
   type ScopeSide,
 } from './compare-types.js';
-import { compareScope, MIN_UNITS, type ScopeInput } from './compare-verdict.js';
-import { fmtDuration } from './format.js';
+import { compareScope, MIN_UNIT_REPLIES, MIN_UNITS, type ScopeInput } from './compare-verdict.js';
+import { fmtCount, fmtDuration, fmtMs } from './format.js';
 import { openResults } from './results-reader.js';
+
+/** More late starts than this share of sign-ins means the harness itself was short of CPU. */
+const LATE_SHARE = 0.01;
 
 export interface CompareRequest {
   readonly baselineDir: string;
@@ -130,6 +133,19 @@ export function compareSamples(b: RunSamples, c: RunSamples, ctx: SamplesContext
     );
   }
 
+  for (const [name, s] of [
+    ['baseline', b],
+    ['candidate', c],
+  ] as const) {
+    const { lateStarts, maxSlipMs } = s.summary.schedule;
+    const sent = s.summary.requests.sent;
+    if (sent > 0 && lateStarts > LATE_SHARE * sent) {
+      warnings.push(
+        `The load generator fell behind its schedule in the ${name} run (${fmtCount(lateStarts)} of ${fmtCount(sent)} sign-ins started late, worst by ${fmtMs(maxSlipMs)}): the test machine was busy, and its delays count as latency. Compare runs made on a quiet machine before trusting a latency verdict.`,
+      );
+    }
+  }
+
   const notes: string[] = [...(ctx.notes ?? [])];
   for (const pair of matching.pairs) {
     if (pair.matchedBy !== 'name') notes.push(`${pairLabel(pair)}: ${describeMatch(pair)}.`);
@@ -244,11 +260,14 @@ function headline(tenant: ScopeComparison, agents: readonly ScopeComparison[], r
 export function methodText(rules: CompareRules): string {
   const conf = `${Math.round(rules.confidence * 1000) / 10} %`;
   return (
-    `A change is a regression only when the whole ${conf} confidence interval of the change lies beyond the allowed margin ` +
-    `(p50 and p99: relative rise; throughput: relative drop, tenant-wide; error rates: rise in percentage points, in total and by class). ` +
-    `Intervals come from a stratified block bootstrap: each run's measurement intervals are resampled with replacement within their phase ` +
-    `(${rules.replicates} resamples, seed ${rules.seed}), whole intervals at a time because latencies within an interval move together, ` +
-    'and each figure is recomputed from the pooled latency buckets of the resampled intervals. ' +
-    'A change past the margin whose interval reaches back inside it is reported as within noise, not as a regression.'
+    `A change is a regression only when the whole ${conf} confidence interval of the change lies past the allowed margin: ` +
+    'p50 and p99 may rise by their margin, tenant-wide throughput may fall by its margin, and error rates (in total and by class) ' +
+    'may rise by their margin in percentage points. Percentiles are judged on their typical value: the median, over units of ' +
+    "time, of each unit's own percentile, where a unit is one measurement interval, or as many consecutive ones as it takes to " +
+    `hold ${MIN_UNIT_REPLIES} replies (100 for p99). The intervals come from a moving-block bootstrap: each run's units (for ` +
+    'throughput and error rates, its intervals) are resampled within each phase in runs of about n^(1/3) neighbours, because ' +
+    `neighbouring seconds move together (a stall, a queue draining); ${rules.replicates} resamples, seed ${rules.seed}. ` +
+    `A figure needs at least ${MIN_UNITS} units in both runs to be judged. A change past the margin whose interval reaches ` +
+    'back inside it is reported as within noise, not as a regression.'
   );
 }

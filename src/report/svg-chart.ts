@@ -210,7 +210,8 @@ export function extent(values: readonly number[]): [number, number] {
   return [lo, hi];
 }
 
-function niceStep(raw: number): number {
+/** A round step (1, 2, 2.5 or 5 × 10^n) near `raw`, for axis ticks. */
+export function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw));
   const f = raw / p;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
