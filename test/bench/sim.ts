@@ -43,7 +43,8 @@ const DOMAIN = 'bench.test';
 const SEED = 'bench';
 const USERS = 200;
 const WARMUP_S = 2;
-const MEASURE_S = 6;
+const MEASURE_S = 5;
+const ROUNDS = 2;
 const CONNECTIONS = [64, 256];
 
 /** Prints its CPU time (µs) whenever a line arrives on stdin. */
@@ -99,67 +100,95 @@ interface Measured {
 }
 
 export async function benchSim(): Promise<{ name: string; figures: Record<string, number>; text: string }> {
-  const sim = await measure(SIM_CHILD);
-  const bodyBytes = sim.bodyBytes;
-  const baseline = await measure(BASELINE_CHILD.replace('BYTES', String(Math.max(0, bodyBytes - 40))));
-  const figures: Record<string, number> = {};
-  const lines: string[] = [];
-  let best = 0;
-  let bestBaseline = 0;
-  for (const c of CONNECTIONS) {
-    const s = sim.runs.get(c)!;
-    const b = baseline.runs.get(c)!;
-    figures[`ropc_per_s_c${c}`] = s.rate;
-    figures[`baseline_per_s_c${c}`] = b.rate;
-    figures[`failed_c${c}`] = s.failed;
-    if (s.failed === 0) best = Math.max(best, s.rate);
-    bestBaseline = Math.max(bestBaseline, b.rate);
-    lines.push(
-      `  ${c} connections: sim ${fmt(s.rate)}/s (p99 ${s.p99} ms, ${s.failed} not 200, ${s.cpuUsPerRequest.toFixed(1)} µs CPU each)` +
-        ` | bare node:http ${fmt(b.rate)}/s (${b.cpuUsPerRequest.toFixed(1)} µs CPU each)`,
-    );
+  const sim = await start(SIM_CHILD);
+  const baseline = await start(BASELINE_CHILD.replace('BYTES', String(Math.max(0, sim.bodyBytes - 40))));
+  try {
+    // Other work on a shared machine comes and goes: alternate the two servers and keep each one's best.
+    const best = new Map<string, Measured>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const connections of CONNECTIONS) {
+        for (const [name, server] of [
+          ['sim', sim],
+          ['baseline', baseline],
+        ] as const) {
+          const m = await server.measure(connections);
+          const key = `${name}@${connections}`;
+          const prev = best.get(key);
+          if (prev === undefined || (m.failed === 0 && m.rate > prev.rate)) best.set(key, m);
+        }
+      }
+    }
+    const figures: Record<string, number> = {};
+    const lines: string[] = [];
+    for (const c of CONNECTIONS) {
+      const s = best.get(`sim@${c}`)!;
+      const b = best.get(`baseline@${c}`)!;
+      figures[`ropc_per_s_c${c}`] = s.failed === 0 ? s.rate : 0;
+      figures[`baseline_per_s_c${c}`] = b.rate;
+      figures[`sim_cpu_us_c${c}`] = round1(s.cpuUsPerRequest);
+      lines.push(
+        `  ${c} connections: sim ${fmt(s.rate)}/s (p99 ${s.p99} ms, ${s.failed} not 200, ${s.cpuUsPerRequest.toFixed(1)} µs CPU each)` +
+          ` | bare node:http ${fmt(b.rate)}/s (${b.cpuUsPerRequest.toFixed(1)} µs CPU each)`,
+      );
+    }
+    const simRuns = CONNECTIONS.map((c) => best.get(`sim@${c}`)!);
+    const simCpu = Math.min(...simRuns.map((r) => r.cpuUsPerRequest));
+    figures.max_ropc_per_s = Math.max(...CONNECTIONS.map((c) => figures[`ropc_per_s_c${c}`]!));
+    figures.baseline_max_per_s = Math.max(...CONNECTIONS.map((c) => figures[`baseline_per_s_c${c}`]!));
+    figures.sim_cpu_us_per_signin = round1(simCpu);
+    figures.sim_one_core_ceiling_per_s = Math.round(1e6 / simCpu);
+    figures.reply_bytes = sim.bodyBytes;
+    const text =
+      `sim max ROPC rate: ${fmt(figures.max_ropc_per_s)}/s (bare node:http with a ${sim.bodyBytes}-byte reply: ` +
+      `${fmt(figures.baseline_max_per_s)}/s; ${cpus().length} CPUs shared by server and autocannon; best of ${ROUNDS} ` +
+      `alternating rounds of ${MEASURE_S} s). Sim CPU per sign-in ${simCpu.toFixed(1)} µs, i.e. ` +
+      `${fmt(figures.sim_one_core_ceiling_per_s)}/s with a core to itself.\n${lines.join('\n')}`;
+    return { name: 'sim', figures, text };
+  } finally {
+    await Promise.all([sim.stop(), baseline.stop()]);
   }
-  const simCpu = Math.min(...[...sim.runs.values()].map((r) => r.cpuUsPerRequest));
-  figures.max_ropc_per_s = best;
-  figures.baseline_max_per_s = bestBaseline;
-  figures.sim_cpu_us_per_signin = Math.round(simCpu * 10) / 10;
-  figures.sim_one_core_ceiling_per_s = Math.round(1e6 / simCpu);
-  figures.reply_bytes = bodyBytes;
-  const text =
-    `sim max ROPC rate: ${fmt(best)}/s (bare node:http with a ${bodyBytes}-byte reply: ${fmt(bestBaseline)}/s; ` +
-    `${cpus().length} CPUs shared by server and autocannon). Sim CPU per sign-in ${simCpu.toFixed(1)} µs, ` +
-    `i.e. ${fmt(figures.sim_one_core_ceiling_per_s)}/s with a core to itself.\n${lines.join('\n')}`;
-  return { name: 'sim', figures, text };
 }
 
-async function measure(program: string): Promise<{ runs: Map<number, Measured>; bodyBytes: number }> {
+interface Server {
+  readonly bodyBytes: number;
+  measure(connections: number): Promise<Measured>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server child, checks its reply size and warms it up. */
+async function start(program: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = lineReader(child);
+  const cpu = async () => {
+    child.stdin?.write('cpu\n');
+    return (JSON.parse(await lines()) as { cpuUs: number }).cpuUs;
+  };
   try {
     const ready = JSON.parse(await lines()) as Ready;
     const requests = signIns(ready);
     const probe = await fetch(new URL(requests[0]!.path, ready.url), requests[0]!);
     const bodyBytes = (await probe.arrayBuffer()).byteLength;
     await autocannon({ url: ready.url, connections: 32, duration: WARMUP_S, requests });
-    const runs = new Map<number, Measured>();
-    for (const connections of CONNECTIONS) {
-      child.stdin?.write('cpu\n');
-      const before = (JSON.parse(await lines()) as { cpuUs: number }).cpuUs;
-      const r = await autocannon({ url: ready.url, connections, duration: MEASURE_S, requests });
-      child.stdin?.write('cpu\n');
-      const after = (JSON.parse(await lines()) as { cpuUs: number }).cpuUs;
-      runs.set(connections, {
-        rate: Math.round(r.requests.total / r.duration),
-        cpuUsPerRequest: (after - before) / Math.max(1, r.requests.total),
-        failed: r.non2xx + r.errors + r.timeouts,
-        p99: r.latency.p99,
-      });
-    }
-    return { runs, bodyBytes };
-  } finally {
+    return {
+      bodyBytes,
+      async measure(connections) {
+        const before = await cpu();
+        const r = await autocannon({ url: ready.url, connections, duration: MEASURE_S, requests });
+        const after = await cpu();
+        return {
+          rate: Math.round(r.requests.total / r.duration),
+          cpuUsPerRequest: (after - before) / Math.max(1, r.requests.total),
+          failed: r.non2xx + r.errors + r.timeouts,
+          p99: r.latency.p99,
+        };
+      },
+      stop: () => stop(child),
+    };
+  } catch (err) {
     await stop(child);
+    throw err;
   }
 }
 
@@ -216,3 +245,4 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
+const round1 = (n: number) => Math.round(n * 10) / 10;
