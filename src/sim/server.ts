@@ -1,26 +1,20 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { AADSTS } from '../transport/protocol.js';
 import { AdminApi } from './admin-api.js';
 import { AgentPool } from './agent-pool.js';
 import { agentSpecSchema, defaultAgents, describeIssues, versionsSchema } from './agent-spec.js';
 import { SimCounters } from './counters.js';
-import { instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
 import { Dispatcher } from './dispatcher.js';
-import { errorBody, replyIds, Stamp } from './entra-errors.js';
+import { Stamp } from './entra-errors.js';
 import { SmartLockout } from './lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
+import { route } from './router.js';
 import { ScopeValidator } from './scope.js';
 import { makeSelfSignedCert } from './self-signed-cert.js';
 import { TimerWheel } from './timer-wheel.js';
@@ -31,9 +25,6 @@ import { UserDirectory } from './user-directory.js';
 export type { SimOptions } from './options.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_SUFFIX = '/oauth2/v2.0/token';
-const OIDC_SUFFIX = '/v2.0/.well-known/openid-configuration';
-const KEYS_SUFFIX = '/discovery/v2.0/keys';
 
 export interface SimHandle {
   /** `http(s)://host:port` */
@@ -132,51 +123,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   });
   const discovery = { base: url, tenant, domain };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const raw = req.url ?? '/';
-    const q = raw.indexOf('?');
-    const path = q < 0 ? raw : raw.slice(0, q);
-    if (path.endsWith(TOKEN_SUFFIX) && req.method === 'POST') {
-      const segment = path.slice(1, path.length - TOKEN_SUFFIX.length);
-      if (segment !== '' && !segment.includes('/')) return endpoint.handle(req, res, safeDecode(segment));
-    }
-    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-    if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
-    req.resume();
-    if (req.method !== 'GET' || path.endsWith(TOKEN_SUFFIX)) {
-      return json(res, 405, {
-        error: 'invalid_request',
-        message: 'the token endpoint takes POST; other endpoints take GET',
-      });
-    }
-    if (path === '/common/discovery/instance') {
-      return json(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
-    }
-    if (path.toLowerCase() === '/getuserrealm.srf') {
-      return json(
-        res,
-        200,
-        userRealm(query.get('login') ?? '', (d) => users.isVerifiedDomain(d), domain),
-      );
-    }
-    const segment = path.split('/')[1] ?? '';
-    const known = (s: string) =>
-      s === tenant || s === 'common' || s === 'organizations' || users.isVerifiedDomain(s);
-    if (path.endsWith(OIDC_SUFFIX) || path.endsWith(KEYS_SUFFIX)) {
-      const s = safeDecode(segment).toLowerCase();
-      if (!known(s)) {
-        const body = errorBody(
-          AADSTS.tenantNotFound,
-          { tenant: safeDecode(segment) },
-          replyIds(undefined),
-          stamp.now(),
-        );
-        return json(res, 400, { ...body, error: 'invalid_tenant' });
-      }
-      return json(res, 200, path.endsWith(KEYS_SUFFIX) ? { keys: [] } : openIdConfiguration(discovery, s));
-    }
-    json(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
-  });
+  server.on('request', route({ endpoint, admin, discovery, users, stamp }));
 
   log(
     `listening on ${url} (tenant ${tenant}, domain ${domain}, ${users.size} users, ` +
@@ -279,23 +226,4 @@ function checkedVersions(versions: unknown) {
   const r = versionsSchema.safeParse(versions);
   if (!r.success) throw new UsageError(`${describeIssues('versions', r.error)}.`);
   return r.data;
-}
-
-function safeDecode(segment: string): string {
-  if (!segment.includes('%')) return segment;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-function json(res: ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    })
-    .end(body);
 }

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AADSTS } from '../transport/protocol.js';
+import type { AdminApi } from './admin-api.js';
+import { type DiscoveryContext, instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
+import { errorBody, replyIds, type Stamp } from './entra-errors.js';
+import type { TokenEndpoint } from './token-endpoint.js';
+import type { UserDirectory } from './user-directory.js';
+
+const TOKEN_SUFFIX = '/oauth2/v2.0/token';
+const OIDC_SUFFIX = '/v2.0/.well-known/openid-configuration';
+const KEYS_SUFFIX = '/discovery/v2.0/keys';
+
+export interface Routes {
+  readonly endpoint: TokenEndpoint;
+  readonly admin: AdminApi;
+  readonly discovery: DiscoveryContext;
+  readonly users: UserDirectory;
+  readonly stamp: Stamp;
+}
+
+/** The sim's URL space: the token endpoint first (the hot path), then admin, then discovery. */
+export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) => void {
+  const { endpoint, admin, discovery, users, stamp } = r;
+  const known = (s: string) =>
+    s === discovery.tenant || s === 'common' || s === 'organizations' || users.isVerifiedDomain(s);
+  return (req, res) => {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    if (path.endsWith(TOKEN_SUFFIX) && req.method === 'POST') {
+      const segment = path.slice(1, path.length - TOKEN_SUFFIX.length);
+      if (segment !== '' && !segment.includes('/')) return endpoint.handle(req, res, safeDecode(segment));
+    }
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
+    req.resume();
+    if (req.method !== 'GET' || path.endsWith(TOKEN_SUFFIX)) {
+      return json(res, 405, {
+        error: 'invalid_request',
+        message: 'the token endpoint takes POST; other endpoints take GET',
+      });
+    }
+    if (path === '/common/discovery/instance') {
+      return json(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
+    }
+    if (path.toLowerCase() === '/getuserrealm.srf') {
+      const login = query.get('login') ?? '';
+      return json(
+        res,
+        200,
+        userRealm(login, (d) => users.isVerifiedDomain(d), discovery.domain),
+      );
+    }
+    if (path.endsWith(OIDC_SUFFIX) || path.endsWith(KEYS_SUFFIX)) {
+      const segment = safeDecode(path.split('/')[1] ?? '');
+      const s = segment.toLowerCase();
+      if (!known(s)) {
+        const body = errorBody(AADSTS.tenantNotFound, { tenant: segment }, replyIds(undefined), stamp.now());
+        return json(res, 400, { ...body, error: 'invalid_tenant' });
+      }
+      return json(res, 200, path.endsWith(KEYS_SUFFIX) ? { keys: [] } : openIdConfiguration(discovery, s));
+    }
+    json(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
+  };
+}
+
+function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function json(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    })
+    .end(body);
+}
