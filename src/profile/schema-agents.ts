@@ -102,14 +102,9 @@ const hooks = z
 /** Simulator only: how an agent version performs, so an upgrade can be rehearsed (`"1.5.643.0": { slowFactor: 1.3 }`). */
 const versionProfile = z
   .strictObject({
-    slowFactor: z
-      .number()
-      .positive()
-      .max(1000)
-      .default(1)
-      .meta({
-        description: 'Service times of agents with this version multiplied by this (1.3 = 30% slower).',
-      }),
+    slowFactor: z.number().positive().max(1000).default(1).meta({
+      description: 'Service times of agents with this version multiplied by this (1.3 = 30% slower).',
+    }),
     errorRate: share().prefault(0).meta({ description: 'Share of validations that fail (80007).' }),
   })
   .meta({ description: 'Performance of one version label in the simulated tenant.' });
@@ -125,12 +120,9 @@ export const agentsSchema = z
     list: z.array(agentSpecSchema).optional(),
     timeline: z.array(timelineEvent).default([]),
     hooks: hooks.optional(),
-    versions: z
-      .record(z.string().min(1), versionProfile)
-      .optional()
-      .meta({
-        description: 'Sim only: performance per version label (agents[].version); others run nominal.',
-      }),
+    versions: z.record(z.string().min(1), versionProfile).optional().meta({
+      description: 'Sim only: performance per version label (agents[].version); others run nominal.',
+    }),
   })
   .prefault({})
   .meta({

@@ -2,8 +2,9 @@
 // tried to reach. Every TCP/TLS connect and every DNS lookup is appended to $PTALOAD_NET_SPY as a JSON line;
 // anything not aimed at a loopback address is refused on the spot, so a test never sends traffic off this
 // machine, not even a DNS query.
-import { appendFileSync } from 'node:fs';
+
 import dns from 'node:dns';
+import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 
 const file = process.env.PTALOAD_NET_SPY;
@@ -24,7 +25,8 @@ const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   // net.connect() hands over its normalised arguments as one array; direct calls pass (options) or (port, host).
   const list = Array.isArray(args[0]) ? args[0] : args;
-  const options = typeof list[0] === 'object' && list[0] !== null ? list[0] : { port: list[0], host: list[1] };
+  const options =
+    typeof list[0] === 'object' && list[0] !== null ? list[0] : { port: list[0], host: list[1] };
   if (options.path === undefined) {
     const host = options.host ?? 'localhost';
     record('connect', host, options.port);
