@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { EXIT, UsageError } from '../../src/errors.js';
 import { compareRuns } from '../../src/report/compare.js';
 import { renderCompareHtml } from '../../src/report/compare-html.js';
@@ -13,10 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { syntheticRun } from './fixture.js';
 
-let root: string;
-before(async () => {
-  root = await tempDir('ptaload-compare-cli-');
-});
+const root = await tempDir('ptaload-compare-cli-');
 
 /** A results folder holding the synthetic 40 s run (the same data every time). */
 async function folder(name: string, overrides: Partial<RunInfo> = {}): Promise<string> {
