@@ -31,7 +31,7 @@ load:
     - { name: to-two, shape: ramp, from: 420/s, to: 595/s, duration: 500ms }
     - { name: two, shape: step, start: 630/s, increment: 70/s, every: 1s, until: 840/s }
     - { name: to-three, shape: ramp, from: 840/s, to: 900/s, duration: 500ms }
-    - { name: three, shape: step, start: 945/s, increment: 105/s, every: 1s, until: 1260/s }
+    - { name: three, shape: step, start: 945/s, increment: 105/s, every: 1s, until: 1365/s }
 sweep:
   agentCounts: [1, 2, 3]
   settle: 0s
@@ -67,21 +67,21 @@ test('a sweep against the simulator plans 350/s agents within 10 %, with a recom
       [3, true],
     ],
   );
-  within10(plan.perAgentPerS.fromOneAgentKnee, CAPACITY_PER_4_CORES, 'the 1-agent knee');
-  within10(plan.perAgentPerS.fromFit, CAPACITY_PER_4_CORES, "the fit's λ");
+  const evidence = doc.counts.map((c) => `${c.agents}: ${c.status} ${c.kneePerS}/s`).join(', ');
+  within10(plan.perAgentPerS.fromOneAgentKnee, CAPACITY_PER_4_CORES, `the 1-agent knee (${evidence})`);
+  within10(plan.perAgentPerS.fromFit, CAPACITY_PER_4_CORES, `the fit's λ (${evidence})`);
 
-  // Each knee is the mean achieved rate over the judged intervals of a passing step, below a failing one.
+  // Each knee is the mean achieved rate over the judged intervals of a passing step; the 1-agent ramp went past
+  // it (a busier count's may end its ramp first, which only makes its knee a lower bound).
+  const steps = (c: (typeof doc.counts)[number]) =>
+    c.knee.steps.map((s) => `${s.targetPerS}/s ${s.verdict} ${s.reasons.join('; ')}`).join('\n');
+  assert.ok(['found', 'stopped'].includes(doc.counts[0]!.status), steps(doc.counts[0]!));
   for (const c of doc.counts) {
     const step = c.knee.steps.find((s) => s.targetPerS === c.kneeTargetPerS)!;
     assert.equal(step.verdict, 'pass');
     const judged = c.points.slice(step.firstPoint + 1, step.firstPoint + step.intervals);
     const mean = judged.reduce((s, p) => s + p.achievedPerS, 0) / judged.length;
     assert.ok(Math.abs(mean - c.kneePerS!) < 1e-6, `${c.agents} agents: knee ${c.kneePerS} = mean ${mean}`);
-    assert.ok(
-      c.knee.steps.some((s) => s.verdict === 'fail' && s.targetPerS > step.targetPerS) ||
-        c.status === 'stopped',
-      `${c.agents} agents: a step above the knee failed`,
-    );
   }
 
   // The recommendation, recomputed from plan.json's own numbers.
