@@ -5,9 +5,10 @@ import { EXIT, UsageError } from '../errors.js';
 import { parseRate, RATE_HINT } from '../profile/rate.js';
 import { parseShare } from '../profile/share.js';
 import { parseThreshold } from '../profile/thresholds.js';
-import { fmtRate } from '../report/format.js';
-import { buildPlan, type PlanDocument, type PlanRequest } from '../report/plan-build.js';
+import { fmtMs, fmtPct, fmtRate } from '../report/format.js';
+import { buildPlan, type PlanDocument, type PlanRequest, planFits } from '../report/plan-build.js';
 import { readPlanInputs } from '../report/plan-inputs.js';
+import { sig } from '../report/plan-words.js';
 import { writePlan } from '../report/plan-write.js';
 import { toolVersion } from '../version.js';
 import { action } from './fail.js';
@@ -59,15 +60,9 @@ export function register(program: Command): void {
         if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         else if (!flags.quiet) process.stdout.write(consoleText(doc, files));
         for (const n of doc.notes) process.stderr.write(`ptaload: note: ${n}\n`);
-        return fits(doc) ? EXIT.ok : EXIT.failed;
+        return planFits(doc) ? EXIT.ok : EXIT.failed;
       }),
     );
-}
-
-/** The peak can be carried under the tenant limit, and a given site layout survives its largest site's loss. */
-export function fits(doc: PlanDocument): boolean {
-  const rec = doc.plan.recommendation;
-  return rec.recommendedAgents !== null && rec.fitsUnderMax && (doc.plan.siteLoss?.survives ?? true);
 }
 
 export function parseRequest(flags: PlanFlags): PlanRequest {
@@ -160,7 +155,7 @@ export function parseRedundancy(text: string): Redundancy {
 function consoleText(doc: PlanDocument, files: readonly string[]): string {
   const f = doc.plan.fit;
   const lines = [
-    `capacity plan from ${doc.sources.length} run(s), SLO p99 ≤ ${doc.rule.sloP99Ms} ms, errors ≤ ${doc.rule.maxErrorRate * 100} %`,
+    `capacity plan from ${doc.sources.length} run(s), SLO p99 ≤ ${fmtMs(doc.rule.sloP99Ms)}, errors ≤ ${fmtPct(doc.rule.maxErrorRate)}`,
     '',
     `${'agents'.padStart(6)}  ${'knee'.padStart(9)}  ${'per agent'.padStart(9)}  status`,
     ...doc.counts.map(
@@ -168,7 +163,7 @@ function consoleText(doc: PlanDocument, files: readonly string[]): string {
         `${String(c.agents).padStart(6)}  ${fmtRate(c.kneePerS).padStart(9)}  ${fmtRate(c.perAgentPerS).padStart(9)}  ${c.status}${c.usedInFit ? '' : ' (not in the fit)'}`,
     ),
     '',
-    `USL fit: λ ${fmtRate(f.lambda)}, σ ${f.sigma.toPrecision(3)}, κ ${f.kappa.toPrecision(3)}, R² ${f.r2 === null ? '–' : f.r2.toFixed(3)}`,
+    `USL fit: λ ${fmtRate(f.lambda)}, σ ${sig(f.sigma)}, κ ${sig(f.kappa)}, R² ${f.r2 === null ? '–' : f.r2.toFixed(3)}`,
     '',
     ...doc.summary,
     ...doc.warnings.map((w) => `warning: ${w}`),

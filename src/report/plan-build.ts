@@ -120,6 +120,12 @@ export function buildPlan(
   return { ...base, arithmetic: planArithmetic(base), summary: planSummary(base) };
 }
 
+/** The peak can be carried under the tenant limit, and a given site layout survives losing its largest site. */
+export function planFits(doc: Pick<PlanDocument, 'plan'>): boolean {
+  const rec = doc.plan.recommendation;
+  return rec.recommendedAgents !== null && rec.fitsUnderMax && (doc.plan.siteLoss?.survives ?? true);
+}
+
 /** The SLO and error limit: the flags, else the sweeps' stop limits when they all agree, else p99 < 1 s and 1 %. */
 export function resolveRule(
   inputs: PlanInputs,

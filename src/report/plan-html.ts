@@ -1,7 +1,7 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate, escapeHtml as h, NONE } from './format.js';
 import { fmtDate, kpi, num, REPORT_CSP, table } from './html.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
-import type { PlanDocument } from './plan-build.js';
+import { type PlanDocument, planFits } from './plan-build.js';
 import { capacityChart, capacityMarkers } from './plan-chart.js';
 import { redundancyWords, sig } from './plan-words.js';
 
@@ -51,8 +51,7 @@ ${doc.notes.length > 0 ? `<ul class="notes">${doc.notes.map((n) => `<li>${h(n)}<
 }
 
 function verdictPill(doc: PlanDocument): string {
-  const rec = doc.plan.recommendation;
-  const ok = rec.recommendedAgents !== null && rec.fitsUnderMax && (doc.plan.siteLoss?.survives ?? true);
+  const ok = planFits(doc);
   return `<span class="pill ${ok ? 'pass' : 'fail'}">${ok ? 'fits under the limit' : 'does not fit'}</span>`;
 }
 
@@ -67,7 +66,7 @@ function kpis(doc: PlanDocument): string {
       rec.servingAgents === null
         ? 'no agent count carries the peak'
         : `${rec.servingAgents} serve + ${rec.redundancyAgents ?? 0} for ${redundancyWords(plan)}`,
-      rec.fitsUnderMax ? 'good' : 'bad',
+      planFits(doc) ? 'good' : 'bad',
     ),
     kpi(
       'Per agent at the SLO',
