@@ -36,9 +36,11 @@ export function planSummary(doc: Base): string[] {
         : `At ${peak}${withHeadroom} you would need ${rec.recommendedAgents} agents (${parts}): more than the tenant limit of ${input.maxAgents}.`,
     );
   } else {
-    out.push(
-      `No number of agents carries ${peak}${withHeadroom}: by the fitted curve, throughput peaks at about ${fmtRate(fit.xAtNStar)} with ${fit.nStar === null ? '–' : Math.round(fit.nStar)} agents and falls beyond that.`,
-    );
+    const limit =
+      fit.nStar === null
+        ? `it approaches about ${fmtRate(fit.amdahlLimit)} and never passes it (contention)`
+        : `it peaks at about ${fmtRate(fit.xAtNStar)} with ${Math.round(fit.nStar)} agents and falls beyond that`;
+    out.push(`No number of agents carries ${peak}${withHeadroom}: by the fitted curve, ${limit}.`);
   }
   const best =
     ceiling.bestAgents < ceiling.servingAgents

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fitUsl, uslThroughput } from '../../src/capacity/usl-fit.js';
 import { parseRedundancy, parseRequest } from '../../src/cli/plan.js';
 import { ResultsError, UsageError } from '../../src/errors.js';
-import { buildPlan, type PlanRequest } from '../../src/report/plan-build.js';
+import { buildPlan, type PlanRequest, planFits } from '../../src/report/plan-build.js';
 import { renderPlanHtml } from '../../src/report/plan-html.js';
 import { readPlanInputs } from '../../src/report/plan-inputs.js';
 import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
@@ -201,4 +201,23 @@ test('plan.md and plan.html carry the recommendation, the curve, the knees and e
   assert.match(md, /Losing your largest site/);
   assert.match(md, /\| 3 \| .* \| found \| yes \|/);
   assert.ok(doc.plan.siteLoss?.survives);
+});
+
+test('a retrograde curve that never reaches the need says where it peaks, and the plan does not fit', async () => {
+  const dir = await tempDir();
+  const truth = { lambda: 350, sigma: 0.1, kappa: 0.01 };
+  await writeSweep(
+    dir,
+    [1, 2, 4, 6, 8].map((agents) => ({ agents, kneePerS: Math.round(uslThroughput(truth, agents)) })),
+  );
+  const doc = buildPlan(await readPlanInputs([dir]), parseRequest({ ...flags, peak: '5000/s' }), MADE);
+  assert.equal(doc.plan.recommendation.recommendedAgents, null);
+  assert.equal(planFits(doc), false);
+  const nStar = Math.round(doc.plan.fit.nStar!);
+  assert.ok(Math.abs(nStar - Math.sqrt(0.9 / 0.01)) < 1, `N* ${doc.plan.fit.nStar}`);
+  assert.match(
+    doc.summary[0]!,
+    new RegExp(`No number of agents carries 5,000 sign-ins/s peak .* peaks at about .* with ${nStar} agents`),
+  );
+  assert.ok(doc.arithmetic.includes('serving: no N up to 1000 has X(N) ≥ 6,250/s'));
 });
