@@ -59,7 +59,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   out.push('', '## How the verdict is reached', '', md(c.method), '');
   out.push(
     md(
-      `"Typical" percentiles are the median, over units of time, of each unit's own percentile; a unit is one measurement interval, or a few consecutive ones when it takes that many to hold the replies the percentile needs (100 for p99). A slower agent raises every unit; a machine that stalls for a second or two raises a few, which a median ignores, while it can set the whole run's p99 alone. Whole-run percentiles are shown for context.`,
+      'Why typical values: a slower agent raises every unit of time; a machine that stalls for a second or two raises a few units, which a median ignores, while those few can set the whole run’s p99 on their own. Whole-run percentiles are shown for context.',
     ),
   );
   if (c.notes.length > 0) out.push('', '## Notes', '', ...c.notes.map((n) => `- ${md(n)}`));
