@@ -1,6 +1,6 @@
+import { Rng } from '../seeded-random.js';
 import { InverseCursor, RateCurve } from './rate-curve.js';
 import type { SchedulePhase } from './rate-shapes.js';
-import { Rng } from './rng.js';
 
 export type { SchedulePhase } from './rate-shapes.js';
 

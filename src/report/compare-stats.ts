@@ -1,4 +1,4 @@
-import { Rng } from '../load/rng.js';
+import { Rng } from '../seeded-random.js';
 
 /**
  * The statistics behind `ptaload compare`, pure and small enough to check by hand.

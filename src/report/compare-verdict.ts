@@ -1,4 +1,4 @@
-import { Rng } from '../load/rng.js';
+import { Rng } from '../seeded-random.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
 import { fmtSeconds } from './compare-format.js';
 import { change, finite, judge, type Spec } from './compare-rule.js';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../users/prng.js';
+import { seededRandom } from '../seeded-random.js';
 import type { Agent, AgentRun } from './agent.js';
 import { Fifo } from './fifo.js';
 import type { DirectoryCapacity } from './options.js';

@@ -1,5 +1,6 @@
 import { UsersError } from '../errors.js';
-import { SeededBytes, seededRandom } from './prng.js';
+import { seededRandom } from '../seeded-random.js';
+import { SeededBytes } from './prng.js';
 import { type TestUser, USER_STATES, type UserState } from './types.js';
 
 export interface GenerateOptions {

@@ -10,30 +10,6 @@ function seedKey(seed: number | string, purpose: string): Buffer {
 }
 
 /**
- * Fast seeded float generator (sfc32) for simulation choices such as service times and state
- * assignment. Not for secrets: its output is predictable from a few values.
- */
-export function seededRandom(seed: number | string, purpose = 'random'): () => number {
-  const k = seedKey(seed, purpose);
-  let a = k.readUInt32LE(0);
-  let b = k.readUInt32LE(4);
-  let c = k.readUInt32LE(8);
-  let d = k.readUInt32LE(12);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  // The first outputs of sfc32 still echo the key; discard them.
-  for (let i = 0; i < 12; i++) next();
-  return next;
-}
-
-/**
  * Deterministic byte stream keyed by the seed (the AES-256-CTR keystream). Used for passwords:
  * reproducible for a known seed, yet unguessable when the seed is a secret random value.
  */

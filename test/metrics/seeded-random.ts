@@ -1,13 +1,8 @@
-/** A small seeded PRNG (mulberry32) so tests with "random" data are reproducible. */
+import { Rng } from '../../src/seeded-random.js';
+/** Reproducible "random" test data, from the project's one seeded generator. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next01();
 }
 
 /** Standard normal draws (Box–Muller) from a seeded uniform source. */

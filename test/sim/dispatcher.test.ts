@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../src/seeded-random.js';
 import type { Agent } from '../../src/sim/agent.js';
 import { AgentPool } from '../../src/sim/agent-pool.js';
 import { Dispatcher, Validation, type Verdict } from '../../src/sim/dispatcher.js';
 import { TimerWheel } from '../../src/sim/timer-wheel.js';
-import { seededRandom } from '../../src/users/prng.js';
 import { sleep, until } from './sim-client.js';
 
 class Probe extends Validation {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { format, inspect } from 'node:util';
 import { PtaloadError } from '../../src/errors.js';
-import { Rng } from '../../src/load/rng.js';
+import { Rng } from '../../src/seeded-random.js';
 import { createDispatcher, type Dispatcher } from '../../src/transport/dispatcher.js';
 import { formEncode } from '../../src/transport/form-encoding.js';
 import { RopcRequest, tokenUrl } from '../../src/transport/ropc-request.js';
