@@ -42,7 +42,7 @@ const intervalRecordSchema = z.looseObject({
   clamped: z.number().optional(),
 });
 
-const FIX = 'point `ptaload report` at a folder written by `ptaload run` (results/<stamp>-<profile>/)';
+const FIX = 'give a folder written by `ptaload run` (results/<stamp>-<profile>/)';
 
 export async function openResults(dir: string): Promise<OpenResults> {
   const info = await stat(dir).catch(() => undefined);

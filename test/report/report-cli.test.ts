@@ -58,7 +58,7 @@ test('a folder that is not a results folder exits 2 with a one-paragraph error a
   assert.equal(res.code, EXIT.badInput);
   assert.match(
     res.stderr,
-    /^ptaload: .*run\.json: missing, so .* is not a ptaload results folder; point `ptaload report` at a folder/,
+    /^ptaload: .*run\.json: missing, so .* is not a ptaload results folder; give a folder written by `ptaload run`/,
   );
   assert.doesNotMatch(res.stderr, /\bat .*\.ts:\d+/);
   const missing = await runCli(['report']);
