@@ -44,7 +44,8 @@ export async function loadProfile(path: string): Promise<LoadedProfile> {
   return { profile: resolvePaths(profile, dir), path: abs, dir };
 }
 
-function resolvePaths(profile: Profile, dir: string): Profile {
+/** Paths inside a profile (users file, CA) are relative to the profile's folder; makes them absolute. */
+export function resolvePaths(profile: Profile, dir: string): Profile {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const users =
     profile.users.file === undefined ? profile.users : { ...profile.users, file: at(profile.users.file) };

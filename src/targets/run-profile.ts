@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ProfileError, TargetError, UsageError } from '../errors.js';
 import { formatIssues, profileErrorMap } from '../profile/issues.js';
-import { type LoadedProfile, loadProfile } from '../profile/load.js';
+import { type LoadedProfile, loadProfile, resolvePaths } from '../profile/load.js';
 import { peakTargetRate } from '../profile/phases.js';
 import { type Profile, profileSchema } from '../profile/schema.js';
 import { readProfileSource } from '../profile/source.js';
@@ -87,7 +87,7 @@ function parsePatched(text: string, path: string, flags: EntraFlags, dir: string
       target: { ...profile.target, authorityHost: parseAuthority(plainHttp, '--authority-host').url },
     };
   }
-  return { profile: absolutePaths(profile, dir), path: abs, dir };
+  return { profile: resolvePaths(profile, dir), path: abs, dir };
 }
 
 function patch(raw: Record<string, unknown>, flags: EntraFlags): void {
@@ -126,18 +126,6 @@ function withCapInForce(profile: Profile, flags: EntraFlags): Profile {
   const decided = capInForce(t.maxRate, flags.maxRate, peakTargetRate(profile));
   if ('refusal' in decided) throw new TargetError('TARGET_REFUSED', decided.refusal);
   return decided.cap === t.maxRate ? profile : { ...profile, target: { ...t, maxRate: decided.cap } };
-}
-
-/** What loadProfile does for paths inside the file: relative to the profile's folder. */
-function absolutePaths(profile: Profile, dir: string): Profile {
-  const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
-  const users =
-    profile.users.file === undefined ? profile.users : { ...profile.users, file: at(profile.users.file) };
-  const target =
-    profile.target.kind === 'entra' && profile.target.ca !== undefined
-      ? { ...profile.target, ca: at(profile.target.ca) }
-      : profile.target;
-  return { ...profile, users, target };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

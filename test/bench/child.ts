@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/targets/sim-process.js';
 
 /** Starts a TypeScript script in a child process (through tsx) and resolves with the first line it prints. */
 export function startChild(
@@ -20,11 +21,8 @@ export function startChild(
   });
 }
 
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+/** The trivial token endpoint (trivial-endpoint.ts) in a child process. */
+export async function startTrivialEndpoint(): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const { line, child } = await startChild(new URL('./trivial-endpoint.ts', import.meta.url));
+  return { origin: `http://127.0.0.1:${line.trim()}`, stop: () => stopChild(child) };
 }

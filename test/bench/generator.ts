@@ -7,7 +7,7 @@ import { type LoadPlan, runLoad } from '../../src/load/coordinator.js';
 import { addHistograms } from '../../src/metrics/totals.js';
 import type { Target } from '../../src/targets/target.js';
 import { autocannonRate, BENCH_TOKEN_PATH } from './autocannon-rate.js';
-import { startChild, stopChild } from './child.js';
+import { startTrivialEndpoint } from './child.js';
 
 const CONNECTIONS = 128;
 
@@ -23,8 +23,7 @@ export async function benchGenerator(): Promise<{
   figures: Record<string, number>;
   text: string;
 }> {
-  const { line, child } = await startChild(new URL('./trivial-endpoint.ts', import.meta.url));
-  const origin = `http://127.0.0.1:${line.trim()}`;
+  const { origin, stop } = await startTrivialEndpoint();
   try {
     const cannon = await autocannonRate(origin, CONNECTIONS, 5);
     const one = await maxRate(origin, 1, cannon);
@@ -50,7 +49,7 @@ export async function benchGenerator(): Promise<{
     ].join('\n');
     return { name: 'generator', figures, text };
   } finally {
-    await stopChild(child);
+    await stop();
   }
 }
 

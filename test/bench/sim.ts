@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/targets/sim-process.js';
 import { generateUsers } from '../../src/users/generate.js';
 
 interface AutocannonResult {
@@ -184,10 +185,10 @@ async function start(program: string): Promise<Server> {
           p99: r.latency.p99,
         };
       },
-      stop: () => stop(child),
+      stop: () => stopChild(child),
     };
   } catch (err) {
-    await stop(child);
+    await stopChild(child);
     throw err;
   }
 }
@@ -230,18 +231,6 @@ function lineReader(child: ChildProcess): () => Promise<string> {
       waiting.push(resolve);
       child.once('exit', (code) => reject(new Error(`bench child exited (${code})`)));
     });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 const fmt = (n: number) => n.toLocaleString('en');

@@ -12,7 +12,7 @@ import { createDispatcher } from '../../src/transport/dispatcher.js';
 import { AADSTS } from '../../src/transport/protocol.js';
 import { sendSignIn } from '../../src/transport/send.js';
 import { autocannonRate, benchRequest } from './autocannon-rate.js';
-import { startChild, stopChild } from './child.js';
+import { startTrivialEndpoint } from './child.js';
 
 const CONNECTIONS = 128;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -118,8 +118,7 @@ export async function benchTransport(): Promise<{
   figures: Record<string, number>;
   text: string;
 }> {
-  const { line, child } = await startChild(new URL('./trivial-endpoint.ts', import.meta.url));
-  const origin = `http://127.0.0.1:${line.trim()}`;
+  const { origin, stop } = await startTrivialEndpoint();
   try {
     const cannon = await autocannonRate(origin, CONNECTIONS, SECONDS);
     const bare = await loopInChild(origin, CONNECTIONS, false);
@@ -144,7 +143,7 @@ export async function benchTransport(): Promise<{
     ].join('\n');
     return { name: 'transport', figures, text };
   } finally {
-    await stopChild(child);
+    await stop();
   }
 }
 
