@@ -122,7 +122,10 @@ test('a damaged line in the middle is an error naming the file and the line', as
 });
 
 test('a folder that is not a results folder is refused with the fix', async () => {
-  await assert.rejects(readResults(join(root, 'nope')), /no such folder; give a folder written by `ptaload run`/);
+  await assert.rejects(
+    readResults(join(root, 'nope')),
+    /no such folder; give a folder written by `ptaload run`/,
+  );
   const stray = join(root, 'stray');
   await mkdir(stray);
   await writeFile(join(stray, 'notes.txt'), 'x');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../src/seeded-random.js';
 import { Fifo } from '../../src/sim/fifo.js';
 import { LognormalSampler, SERVICE_TIME_CV } from '../../src/sim/service-time.js';
 import { TimerWheel } from '../../src/sim/timer-wheel.js';
-import { seededRandom } from '../../src/seeded-random.js';
 
 // The wheel's timer is unref'd (the sim's server keeps the process alive), so tests hold the loop open.
 const keepAlive = () => {
