@@ -10,8 +10,11 @@ import { tempDir } from '../helpers/tmp.js';
 const PTA_TIMEOUT_S = 1;
 const DETECTION_S = 2;
 const CRASH_AT_S = 3;
-const DRAIN_AT_S = 6;
-const ADD_AT_S = 8;
+// The drain comes after the crash's last possible 80002 (3 + 2 + 1 s, plus an interval), so the two
+// events' windows do not share the crash's tail.
+const DRAIN_AT_S = 8;
+const ADD_AT_S = 10;
+const END_S = 14;
 
 const PROFILE = `
 name: e2e-failover
@@ -27,7 +30,7 @@ load:
   workers: 1
   arrivals: uniform
   phases:
-    - { duration: 12s, shape: constant, rate: 150/s }
+    - { duration: ${END_S}s, shape: constant, rate: 150/s }
 `;
 
 interface Bucket {
@@ -95,7 +98,7 @@ test('agents crash, drain and join mid-run: who served, what was lost, and when'
   for (const b of buckets) if (b.startS >= DRAIN_AT_S + 1) assert.equal(count(b, 'agent-1'), 0);
 
   // Add: once agent-4 is in, it and agent-3 (the only others) share the load; tolerance ±20 points of 50 %.
-  const after = buckets.filter((b) => b.startS >= ADD_AT_S + 1 && b.endS <= 12);
+  const after = buckets.filter((b) => b.startS >= ADD_AT_S + 1 && b.endS <= END_S);
   const a4 = after.reduce((a, b) => a + count(b, 'agent-4', 'success'), 0);
   const a3 = after.reduce((a, b) => a + count(b, 'agent-3', 'success'), 0);
   assert.ok(a3 + a4 > 200, 'enough sign-ins after the add to judge');
@@ -111,6 +114,8 @@ test('agents crash, drain and join mid-run: who served, what was lost, and when'
   const drain = summary.events.find((e) => e.agent === 'agent-1');
   assert.ok(drain, 'a failover entry for the drain');
   assert.equal(drain.errorsByClass.pta_timeout ?? 0, 0);
+  const drained = drain.lostAgents.find((l) => l.agent === 'agent-1');
+  assert.equal(drained?.ptaTimeout ?? 0, 0, 'nothing lost on the drained agent');
 
   // Reproducible: the same seed gives the same picture within a small tolerance.
   const again = await runOnce(dir, 'b');
