@@ -7,7 +7,7 @@ import { parseRequest } from '../../src/cli/plan.js';
 import { buildPlan } from '../../src/report/plan-build.js';
 import { readPlanInputs } from '../../src/report/plan-inputs.js';
 import { PLAN_FILES, writePlan } from '../../src/report/plan-write.js';
-import { findChromium, launchChromium, NO_CHROMIUM } from '../helpers/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, openFilePage } from '../helpers/browser.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeSweep } from './plan-cli-fixture.js';
 
@@ -31,16 +31,8 @@ test('plan.html opens from disk: the capacity curve with the knees, a read-out i
   await writePlan(dir, doc);
   const browser = await launchChromium(chromium!);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
+    const { page, errors, requests } = await openFilePage(browser, join(dir, PLAN_FILES.html));
     const url = pathToFileURL(join(dir, PLAN_FILES.html)).href;
-    await page.goto(url, { waitUntil: 'load' });
 
     const svg = page.locator('svg[data-chart="capacity"]');
     const box = await svg.boundingBox();

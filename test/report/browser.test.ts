@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseThreshold } from '../../src/profile/thresholds.js';
 import { ResultsWriter } from '../../src/report/results-writer.js';
 import { RESULTS_FILES } from '../../src/report/run-info.js';
-import { findChromium, launchChromium, NO_CHROMIUM } from '../helpers/browser.js';
+import { findChromium, launchChromium, NO_CHROMIUM, openFilePage } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { INTERVALS, syntheticRun } from './fixture.js';
 
@@ -34,16 +34,8 @@ test('report.html opens from disk in a real browser: charts with the run’s dat
       { thresholds },
     );
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
+    const { page, errors, requests } = await openFilePage(browser, join(root, RESULTS_FILES.html));
     const url = pathToFileURL(join(root, RESULTS_FILES.html)).href;
-    await page.goto(url, { waitUntil: 'load' });
 
     const charts = await page.$$eval('svg[data-chart]', (svgs) =>
       svgs.map((svg) => ({
