@@ -6,6 +6,7 @@ import { USER_STATES } from '../users/types.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
 import { agentSpecSchema, degradeSchema, describeIssues } from './agent-spec.js';
 import type { SimCounters } from './counters.js';
+import { sendJson } from './json-reply.js';
 import type { UserDirectory } from './user-directory.js';
 
 const SMALL_BODY = 64 * 1024;
@@ -48,7 +49,7 @@ export class AdminApi {
   handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
     if (!timingSafeEqual(digest(req.headers.authorization ?? ''), this.tokenDigest)) {
       req.resume();
-      send(res, 401, {
+      sendJson(res, 401, {
         error: 'unauthorized',
         message: 'the sim admin API needs header Authorization: Bearer <admin token> (see the ready line).',
       });
@@ -59,18 +60,18 @@ export class AdminApi {
       .then((body) =>
         this.route(req.method ?? 'GET', path.split('/').slice(2).map(decodeURIComponent), query, body),
       )
-      .then(([status, payload]) => send(res, status, payload))
+      .then(([status, payload]) => sendJson(res, status, payload))
       .catch((err: unknown) => {
         if (err instanceof AgentOpError) {
-          return send(res, err.status, {
+          return sendJson(res, err.status, {
             error: err.status === 404 ? 'not_found' : 'conflict',
             message: err.message,
           });
         }
         if (err instanceof BadRequest || err instanceof UsersError) {
-          return send(res, 400, { error: 'bad_request', message: err.message });
+          return sendJson(res, 400, { error: 'bad_request', message: err.message });
         }
-        send(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) });
+        sendJson(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) });
       });
   }
 
@@ -179,18 +180,4 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('error', reject);
   });
-}
-
-function send(res: ServerResponse, status: number, payload: unknown): void {
-  if (payload === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const body = JSON.stringify(payload);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    })
-    .end(body);
 }

@@ -3,6 +3,7 @@ import { AADSTS } from '../transport/protocol.js';
 import type { AdminApi } from './admin-api.js';
 import { type DiscoveryContext, instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
+import { sendJson } from './json-reply.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 import type { UserDirectory } from './user-directory.js';
 
@@ -35,17 +36,17 @@ export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) =>
     if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
     req.resume();
     if (req.method !== 'GET' || path.endsWith(TOKEN_SUFFIX)) {
-      return json(res, 405, {
+      return sendJson(res, 405, {
         error: 'invalid_request',
         message: 'the token endpoint takes POST; other endpoints take GET',
       });
     }
     if (path === '/common/discovery/instance') {
-      return json(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
+      return sendJson(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));
     }
     if (path.toLowerCase() === '/getuserrealm.srf') {
       const login = query.get('login') ?? '';
-      return json(
+      return sendJson(
         res,
         200,
         userRealm(login, (d) => users.isVerifiedDomain(d), discovery.domain),
@@ -56,11 +57,15 @@ export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) =>
       const s = segment.toLowerCase();
       if (!known(s)) {
         const body = errorBody(AADSTS.tenantNotFound, { tenant: segment }, replyIds(undefined), stamp.now());
-        return json(res, 400, { ...body, error: 'invalid_tenant' });
+        return sendJson(res, 400, { ...body, error: 'invalid_tenant' });
       }
-      return json(res, 200, path.endsWith(KEYS_SUFFIX) ? { keys: [] } : openIdConfiguration(discovery, s));
+      return sendJson(
+        res,
+        200,
+        path.endsWith(KEYS_SUFFIX) ? { keys: [] } : openIdConfiguration(discovery, s),
+      );
     }
-    json(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
+    sendJson(res, 404, { error: 'not_found', message: `the simulated tenant has no endpoint ${path}` });
   };
 }
 
@@ -71,14 +76,4 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-function json(res: ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    })
-    .end(body);
 }

@@ -1,6 +1,7 @@
 import type { RequestSpec } from '../load/worker-protocol.js';
 import type { AgentSpec, TimelineEvent } from '../profile/schema.js';
 import type { TestUser } from '../users/types.js';
+import type { HookRun } from './hooks.js';
 
 /** What became of one timeline event, as run.json keeps it. */
 export interface AppliedEvent {
@@ -9,14 +10,7 @@ export interface AppliedEvent {
   /** Agents the event took out of service or brought in (a site failure names several). */
   readonly agents: readonly string[];
   readonly detail?: Record<string, unknown>;
-  readonly hook?: {
-    readonly command: string;
-    readonly exitCode: number | null;
-    readonly timedOut: boolean;
-    readonly durationMs: number;
-    readonly stdout: string;
-    readonly stderr: string;
-  };
+  readonly hook?: HookRun;
 }
 
 /**
