@@ -1,5 +1,5 @@
-import { createSignInClient } from '../src/load/signin-client.js';
-import { WorkerLoop } from '../src/load/worker-loop.js';
+import { createSignInClient } from '../src/load/worker/signin-client.js';
+import { WorkerLoop } from '../src/load/worker/worker-loop.js';
 import type { WorkerResult, WorkerTask } from '../src/load/worker-protocol.js';
 
 /**

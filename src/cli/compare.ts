@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { compareRuns } from '../compare/compare.js';
+import { renderCompareText } from '../compare/compare-console.js';
+import { writeCompareReports } from '../compare/compare-files.js';
+import { DEFAULT_RULES } from '../compare/compare-types.js';
 import { EXIT } from '../errors.js';
-import { compareRuns } from '../report/compare.js';
-import { renderCompareText } from '../report/compare-console.js';
-import { writeCompareReports } from '../report/compare-files.js';
-import { DEFAULT_RULES } from '../report/compare-types.js';
 import { action } from './fail.js';
 
 interface CompareFlags {

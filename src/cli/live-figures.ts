@@ -1,7 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
-import { ERROR_OUTCOMES, type Outcome } from '../transport/outcome.js';
+import { ERROR_OUTCOMES, type Outcome } from '../outcome.js';
 
 /** What one interval contributes to the progress display. */
 export interface IntervalFigures {

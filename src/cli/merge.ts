@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { mergeResults } from '../report/merge-results.js';
+import { mergeResults } from '../results/merge-folders.js';
 import { action } from './fail.js';
 import { printSummary } from './print-summary.js';
 

@@ -1,15 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Redundancy } from '../capacity/plan.js';
+import { buildPlan, type PlanDocument, type PlanRequest, planFits } from '../capacity/plan-build.js';
+import { readPlanInputs } from '../capacity/plan-inputs.js';
+import { sig } from '../capacity/plan-words.js';
+import { writePlan } from '../capacity/plan-write.js';
 import { EXIT, UsageError } from '../errors.js';
-import { parseRate, RATE_HINT } from '../profile/rate.js';
-import { parseShare } from '../profile/share.js';
+import { parseRate, parseShare, RATE_HINT } from '../profile/quantities.js';
 import { parseThreshold } from '../profile/thresholds.js';
 import { fmtMs, fmtPct, fmtRate } from '../report/format.js';
-import { buildPlan, type PlanDocument, type PlanRequest, planFits } from '../report/plan-build.js';
-import { readPlanInputs } from '../report/plan-inputs.js';
-import { sig } from '../report/plan-words.js';
-import { writePlan } from '../report/plan-write.js';
 import { toolVersion } from '../version.js';
 import { action } from './fail.js';
 

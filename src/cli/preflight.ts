@@ -21,8 +21,8 @@ export function register(program: Command): void {
       action(async (path: string | undefined, flags: PreflightFlags) => {
         const bag = entraBag(flags);
         // Loaded on use, like run: other commands start faster without the transport.
-        const { flagsOnlyProfile, loadRunProfile } = await import('../targets/run-profile.js');
-        const { runPreflight } = await import('../targets/preflight.js');
+        const { flagsOnlyProfile, loadRunProfile } = await import('../run/run-profile.js');
+        const { runPreflight } = await import('../targets/entra/preflight.js');
         const loaded = path === undefined ? flagsOnlyProfile(bag) : await loadRunProfile(path, bag);
         const report = await runPreflight(loaded, {
           entra: bag,

@@ -1,6 +1,6 @@
+import type { Summary } from '../analysis/summary.js';
 import { fmtValue } from '../report/format.js';
-import type { Summary } from '../report/summary.js';
-import type { SweepResult } from '../session/sweep.js';
+import type { SweepResult } from '../run/sweep.js';
 
 type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
 import { rebuildReports } from '../report/rebuild.js';
-import { RESULTS_FILES } from '../report/run-info.js';
+import { RESULTS_FILES } from '../results/run-info.js';
 import { action } from './fail.js';
 
 interface ReportFlags {

@@ -76,7 +76,7 @@ export function register(program: Command): void {
         let maxSlipMs = 0;
         try {
           // Loaded on use: every other command starts faster without the load engine.
-          const { runSession } = await import('../session/run-session.js');
+          const { runSession } = await import('../run/run-session.js');
           const result = await runSession(
             profile,
             {

@@ -2,19 +2,19 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { PtaloadError, UsageError } from '../errors.js';
-import { DURATION_HINT, parseDurationMs } from '../profile/duration.js';
+import { DURATION_HINT, parseDurationMs } from '../profile/quantities.js';
 import { readProfileSource } from '../profile/source.js';
 import {
   agentsFileSchema,
   defaultAgents,
   type SimAgentSpec,
   type VersionProfile,
-} from '../sim/agent-spec.js';
+} from '../protocol/agent-spec.js';
+import type { TestUser } from '../protocol/test-user.js';
 import { DEFAULTS } from '../sim/options.js';
 import { startSim } from '../sim/server.js';
 import { readUsersFile } from '../users/csv.js';
 import { generateUsers, MAX_GENERATED_USERS } from '../users/generate.js';
-import type { TestUser } from '../users/types.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
 

@@ -8,9 +8,9 @@ import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import type { Phase, TimelineEvent } from '../profile/schema.js';
 import type { AppliedEvent, Target } from '../targets/target.js';
 import { AgentRoster } from './agent-roster.js';
-import { ArrivalSchedule } from './arrival-schedule.js';
 import { heldBackNotes, PauseLog } from './held-back.js';
-import { sendCapFor } from './send-cap.js';
+import { ArrivalSchedule } from './schedule/arrival-schedule.js';
+import { sendCapFor } from './worker/send-cap.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from './worker-protocol.js';
 
 export interface LoadPlan {

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
-import type { TestUser } from '../users/types.js';
-import type { SendCapSpec } from './send-cap.js';
+import type { TestUser } from '../protocol/test-user.js';
+import type { SendCapSpec } from './worker/send-cap.js';
 
 /**
  * What the coordinator hands each pool worker: its share of the run, everything it needs to sign in, and a

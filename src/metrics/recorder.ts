@@ -1,4 +1,4 @@
-import { OUTCOMES, type Outcome } from '../transport/outcome.js';
+import { OUTCOMES, type Outcome } from '../outcome.js';
 import {
   createHistogram,
   encodeHistogram,

@@ -1,4 +1,4 @@
-import type { Outcome } from '../transport/outcome.js';
+import type { Outcome } from '../outcome.js';
 import { accumulateCounters, zeroCounters } from './counters.js';
 import { type CountWidth, createHistogram, type Histogram } from './histogram.js';
 import { type IntervalCounters, parseSeriesTag, type SeriesTag } from './types.js';

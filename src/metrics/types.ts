@@ -1,4 +1,4 @@
-import { isOutcome, type Outcome } from '../transport/outcome.js';
+import { isOutcome, type Outcome } from '../outcome.js';
 
 /** Key used for replies that did not name an agent (every real tenant's replies). */
 export const TENANT = 'tenant';

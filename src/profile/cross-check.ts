@@ -1,6 +1,5 @@
-import { formatDuration } from './duration.js';
 import { peakTargetRate, totalDurationMs } from './phases.js';
-import { formatRate } from './rate.js';
+import { formatDuration, formatRate } from './quantities.js';
 import { DEFAULT_SIM_AGENTS } from './resolve.js';
 import type { RawProfile } from './schema.js';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { show } from './quantities.js';
 import type { IssuePath, ProfileSource } from './source.js';
-import { show } from './units.js';
 
 /** How many problems one error message lists; the rest are usually knock-on effects. */
 const MAX_LISTED = 8;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, rate, share, show } from './units.js';
+import { duration, name, rate, share, show } from './quantities.js';
 
 /** A 4-core agent validates about 350 passwords/s (Microsoft: 300-400 on 4 cores, 16 GB). */
 export const CAPACITY_PER_4_CORES = 350;

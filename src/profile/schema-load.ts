@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, rate, show } from './units.js';
+import { duration, rate, show } from './quantities.js';
 
 const phaseName = z.string().min(1).max(64).optional();
 const phaseDuration = duration({ positive: true });

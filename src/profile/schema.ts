@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { MAX_GENERATED_USERS } from '../users/generate.js';
 import { crossCheck } from './cross-check.js';
+import { duration, name, share } from './quantities.js';
 import { resolveProfile } from './resolve.js';
 import { type agentSpecSchema, agentsSchema } from './schema-agents.js';
 import { loadSchema } from './schema-load.js';
 import { type entraTargetSchema, type simTargetSchema, targetSchema } from './schema-target.js';
 import { parseThreshold, THRESHOLD_HINT } from './thresholds.js';
-import { duration, name, share } from './units.js';
 
 const usersSchema = z
   .strictObject({

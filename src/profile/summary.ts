@@ -1,8 +1,6 @@
-import { formatDuration } from './duration.js';
 import { peakRate, peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
-import { formatRate } from './rate.js';
+import { formatDuration, formatRate, formatShare } from './quantities.js';
 import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';
-import { formatShare } from './share.js';
 
 /** Facts about the users that only reading the users file can tell. */
 export interface UsersFacts {

@@ -1,7 +1,5 @@
-import { isOutcome, OUTCOMES, type Outcome } from '../transport/outcome.js';
-import { parseDurationMs } from './duration.js';
-import { parseShare } from './share.js';
-import { NAME_PATTERN } from './units.js';
+import { isOutcome, OUTCOMES, type Outcome } from '../outcome.js';
+import { NAME_PATTERN, parseDurationMs, parseShare } from './quantities.js';
 
 export type ThresholdScope = { kind: 'tenant' } | { kind: 'each-agent' } | { kind: 'agent'; name: string };
 export type ThresholdMetric =

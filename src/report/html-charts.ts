@@ -1,9 +1,9 @@
-import { OUTCOMES } from '../transport/outcome.js';
+import type { Analysis } from '../analysis/summary-types.js';
+import type { IntervalStats } from '../metrics/interval-stats.js';
+import { OUTCOMES } from '../outcome.js';
+import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
 import { fmtClock, fmtMs } from './format.js';
-import type { IntervalStats } from './interval-stats.js';
 import { INK, OUTCOME_COLORS, seriesStyle } from './palette.js';
-import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
-import type { Analysis } from './summary-types.js';
 import { type ChartMarker, type ChartSeries, chart, extent, type Point } from './svg-chart.js';
 
 /** The report's charts, in reading order. Points are taken from the interval series as they are (x = interval start). */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
+import type { Analysis, Summary } from '../analysis/summary-types.js';
+import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
+import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
 import {
   fmtClock,
   fmtCount,
@@ -13,8 +15,6 @@ import {
 } from './format.js';
 import { eventMarkers, reportCharts } from './html-charts.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
-import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
-import type { Analysis, Summary } from './summary-types.js';
 
 export type Cell = string | { readonly html: string; readonly n?: boolean; readonly nw?: boolean };
 

@@ -1,4 +1,6 @@
-import { ERROR_OUTCOMES, OUTCOMES } from '../transport/outcome.js';
+import type { Analysis, Summary } from '../analysis/summary-types.js';
+import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
+import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
 import {
   fmtClock,
   fmtCount,
@@ -11,8 +13,6 @@ import {
   mdCode,
   NONE,
 } from './format.js';
-import { describeEvent, eventTimeMs, type RunInfo } from './run-info.js';
-import type { Analysis, Summary } from './summary-types.js';
 
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;

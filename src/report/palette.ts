@@ -1,4 +1,4 @@
-import type { Outcome } from '../transport/outcome.js';
+import type { Outcome } from '../outcome.js';
 
 /**
  * Colour-blind-safe colours: Okabe & Ito's eight, then Paul Tol's "muted" set for more series.

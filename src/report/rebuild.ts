@@ -1,14 +1,14 @@
 import { join } from 'node:path';
+import { RunAnalyser } from '../analysis/summary.js';
+import type { Analysis, Summary } from '../analysis/summary-types.js';
 import { ResultsError } from '../errors.js';
 import type { Threshold } from '../profile/schema.js';
 import { parseThreshold } from '../profile/thresholds.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../results/atomic-write.js';
+import { openResults } from '../results/reader.js';
+import { RESULTS_FILES, type RunInfo } from '../results/run-info.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { openResults } from './results-reader.js';
-import { RESULTS_FILES, type RunInfo } from './run-info.js';
-import { RunAnalyser } from './summary.js';
-import type { Analysis, Summary } from './summary-types.js';
 
 /**
  * Reads a results folder (streaming its interval log), analyses it and writes summary.json, report.md and

@@ -2,11 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { UsersError } from '../errors.js';
-import { USER_STATES } from '../users/types.js';
+import { agentSpecSchema, degradeSchema, describeIssues } from '../protocol/agent-spec.js';
+import { USER_STATES } from '../protocol/test-user.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
-import { agentSpecSchema, degradeSchema, describeIssues } from './agent-spec.js';
-import type { SimCounters } from './counters.js';
 import { sendJson } from './json-reply.js';
+import type { SimCounters } from './tenant-counters.js';
 import type { UserDirectory } from './user-directory.js';
 
 const SMALL_BODY = 64 * 1024;

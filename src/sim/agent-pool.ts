@@ -1,5 +1,5 @@
+import type { Degrade, SimAgentSpec, VersionProfile } from '../protocol/agent-spec.js';
 import { Agent, AgentRun, type AgentView } from './agent.js';
-import type { Degrade, SimAgentSpec, VersionProfile } from './agent-spec.js';
 
 export type RemoveMode = 'drain' | 'crash';
 

@@ -5,7 +5,7 @@ import {
   nominalCapacity,
   type SimAgentSpec,
   type VersionProfile,
-} from './agent-spec.js';
+} from '../protocol/agent-spec.js';
 
 export type AgentState = 'active' | 'draining' | 'crashed' | 'removed' | 'degraded';
 

@@ -1,5 +1,5 @@
-import type { TestUser } from '../users/types.js';
-import type { SimAgentSpec, VersionProfile } from './agent-spec.js';
+import type { SimAgentSpec, VersionProfile } from '../protocol/agent-spec.js';
+import type { TestUser } from '../protocol/test-user.js';
 
 /** Wall-clock milliseconds since the epoch. Injected so lockout windows can be tested without sleeping. */
 export interface Clock {

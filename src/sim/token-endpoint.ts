@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
-import { AADSTS, type AadstsCode, AGENT_HEADER } from '../transport/protocol.js';
+import { AADSTS, type AadstsCode, AGENT_HEADER } from '../protocol/token.js';
 import type { Agent } from './agent.js';
-import type { SimCounters } from './counters.js';
-import { type Dispatcher, Validation, type Verdict } from './dispatcher.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
 import type { SmartLockout } from './lockout.js';
 import type { Clock } from './options.js';
+import { type Dispatcher, Validation, type Verdict } from './pta-dispatcher.js';
 import type { ScopeGrant, ScopeValidator } from './scope.js';
+import type { SimCounters } from './tenant-counters.js';
 import type { TokenMinter } from './tokens.js';
 import type { DirectoryUser, UserDirectory } from './user-directory.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UsersError } from '../errors.js';
-import type { TestUser, UserState } from '../users/types.js';
+import type { TestUser, UserState } from '../protocol/test-user.js';
 
 export interface DirectoryUser {
   /** As loaded (Entra keeps the UPN's case). */

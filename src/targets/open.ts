@@ -1,6 +1,6 @@
 import type { Profile } from '../profile/schema.js';
-import type { RunOverrides } from '../session/settings.js';
-import { startSimTarget } from './sim.js';
+import type { RunOverrides } from '../run/settings.js';
+import { startSimTarget } from './sim/sim-target.js';
 import type { Target } from './target.js';
 
 /** Opens the profile's target: starts the simulated tenant, or prepares a real tenant behind its interlocks. */
@@ -12,7 +12,7 @@ export async function openTarget(
     case 'sim':
       return startSimTarget(profile, opts);
     case 'entra': {
-      const { openEntraTarget } = await import('./entra.js');
+      const { openEntraTarget } = await import('./entra/entra-target.js');
       return openEntraTarget(profile, opts);
     }
   }

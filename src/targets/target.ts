@@ -1,7 +1,7 @@
 import type { RequestSpec } from '../load/worker-protocol.js';
 import type { AgentSpec, TimelineEvent } from '../profile/schema.js';
-import type { TestUser } from '../users/types.js';
-import type { HookRun } from './hooks.js';
+import type { TestUser } from '../protocol/test-user.js';
+import type { HookRun } from './entra/hooks.js';
 
 /** What became of one timeline event, as run.json keeps it. */
 export interface AppliedEvent {

@@ -1,5 +1,5 @@
-import type { Classified, Outcome } from './outcome.js';
-import { AADSTS } from './protocol.js';
+import type { Classified, Outcome } from '../outcome.js';
+import { AADSTS } from '../protocol/token.js';
 
 /** Configuration errors: the AADSTS code and what an administrator should do about it. */
 const EXPLANATIONS: ReadonlyMap<number, string> = new Map<number, string>([

@@ -1,4 +1,4 @@
-import type { Classified } from './outcome.js';
+import type { Classified } from '../outcome.js';
 
 /** undici's own timeouts; the caller's timeout reaches us as an AbortError or TimeoutError. */
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([

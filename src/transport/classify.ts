@@ -1,5 +1,5 @@
+import type { Classified, Outcome } from '../outcome.js';
 import { CONFIG_OAUTH_ERRORS, outcomeOfCode } from './aadsts-outcomes.js';
-import type { Classified, Outcome } from './outcome.js';
 
 /** Response headers as undici and node:http give them (lower-case names). */
 export type ReplyHeaders = Readonly<Record<string, string | string[] | undefined>>;

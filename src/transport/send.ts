@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { Classified } from '../outcome.js';
+import { AGENT_HEADER } from '../protocol/token.js';
 import { classify } from './classify.js';
 import { classifyError } from './classify-error.js';
-import type { Classified } from './outcome.js';
-import { AGENT_HEADER } from './protocol.js';
 import type { RopcRequest } from './ropc-request.js';
 
 export interface SendOptions {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UsersError } from '../errors.js';
-import { isUserState, type TestUser, USER_STATES, type UserState } from './types.js';
+import { isUserState, type TestUser, USER_STATES, type UserState } from '../protocol/test-user.js';
 
 const FORMAT = 'Each row is username,password[,state] (state: ' + USER_STATES.join(', ') + ').';
 

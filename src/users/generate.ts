@@ -1,7 +1,7 @@
 import { UsersError } from '../errors.js';
+import { type TestUser, USER_STATES, type UserState } from '../protocol/test-user.js';
 import { seededRandom } from '../seeded-random.js';
 import { SeededBytes } from './prng.js';
-import { type TestUser, USER_STATES, type UserState } from './types.js';
 
 export interface GenerateOptions {
   readonly count: number;

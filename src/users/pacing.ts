@@ -1,5 +1,5 @@
 import { UsersError } from '../errors.js';
-import type { TestUser } from './types.js';
+import type { TestUser } from '../protocol/test-user.js';
 
 export interface PacingOptions {
   /** Attempts one user may get in any rolling 60 s. */

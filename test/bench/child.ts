@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '../../src/targets/sim-process.js';
+import { stopChild } from '../../src/targets/sim/sim-process.js';
 
 /** Starts a TypeScript script in a child process (through tsx) and resolves with the first line it prints. */
 export function startChild(

@@ -8,7 +8,7 @@ import * as hdr from 'hdr-histogram-js';
 import { IntervalMerger } from '../../src/metrics/merge.js';
 import { IntervalRecorder } from '../../src/metrics/recorder.js';
 import { HISTOGRAM, type WorkerSnapshot } from '../../src/metrics/types.js';
-import { OUTCOMES } from '../../src/transport/outcome.js';
+import { OUTCOMES } from '../../src/outcome.js';
 import { latencySampler, seededRandom } from '../metrics/seeded-random.js';
 
 const AGENTS = Array.from({ length: 40 }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);

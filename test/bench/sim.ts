@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '../../src/targets/sim-process.js';
+import { stopChild } from '../../src/targets/sim/sim-process.js';
 import { generateUsers } from '../../src/users/generate.js';
 
 interface AutocannonResult {

@@ -7,9 +7,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { AADSTS } from '../../src/protocol/token.js';
 import { classify } from '../../src/transport/classify.js';
 import { createDispatcher } from '../../src/transport/dispatcher.js';
-import { AADSTS } from '../../src/transport/protocol.js';
 import { sendSignIn } from '../../src/transport/send.js';
 import { autocannonRate, benchRequest } from './autocannon-rate.js';
 import { startTrivialEndpoint } from './child.js';

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SeriesTag, seriesTag } from '../../src/metrics/types.js';
-import { ResultsWriter } from '../../src/report/results-writer.js';
-import type { RunInfo, TimelineRecord } from '../../src/report/run-info.js';
+import type { RunInfo, TimelineRecord } from '../../src/results/run-info.js';
+import { ResultsWriter } from '../../src/results/writer.js';
 import { type Histogram, histogram } from '../report/fixture.js';
 
 /**

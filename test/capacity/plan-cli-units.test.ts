@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildPlan, type PlanRequest, planFits } from '../../src/capacity/plan-build.js';
+import { renderPlanHtml } from '../../src/capacity/plan-html.js';
+import { readPlanInputs } from '../../src/capacity/plan-inputs.js';
+import { renderPlanMarkdown } from '../../src/capacity/plan-markdown.js';
 import { fitUsl, uslThroughput } from '../../src/capacity/usl-fit.js';
 import { parseRedundancy, parseRequest } from '../../src/cli/plan.js';
 import { ResultsError, UsageError } from '../../src/errors.js';
-import { buildPlan, type PlanRequest, planFits } from '../../src/report/plan-build.js';
-import { renderPlanHtml } from '../../src/report/plan-html.js';
-import { readPlanInputs } from '../../src/report/plan-inputs.js';
-import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeStepRun, writeSweep } from './plan-cli-fixture.js';
 

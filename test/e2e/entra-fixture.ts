@@ -1,10 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { TestUser } from '../../src/protocol/test-user.js';
 import { type SimHandle, startSim } from '../../src/sim/server.js';
 import { writeUsersCsv } from '../../src/users/csv.js';
 import { generateUsers } from '../../src/users/generate.js';
-import type { TestUser } from '../../src/users/types.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export const TENANT = '8eaef023-2b34-4da1-9baa-8bc8c9d6a490';

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as hdr from 'hdr-histogram-js';
-import type { Summary } from '../../src/report/summary.js';
+import type { Summary } from '../../src/analysis/summary.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { PlanDocument } from '../../src/report/plan-build.js';
-import { CAPACITY_PER_4_CORES } from '../../src/sim/agent-spec.js';
+import type { PlanDocument } from '../../src/capacity/plan-build.js';
+import { CAPACITY_PER_4_CORES } from '../../src/protocol/agent-spec.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

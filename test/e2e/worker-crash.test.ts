@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readResults } from '../../src/report/results-reader.js';
-import type { RunInfo } from '../../src/report/run-info.js';
-import type { Summary } from '../../src/report/summary.js';
+import type { Summary } from '../../src/analysis/summary.js';
+import { readResults } from '../../src/results/reader.js';
+import type { RunInfo } from '../../src/results/run-info.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

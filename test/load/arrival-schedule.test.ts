@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type ArrivalModel, ArrivalSchedule, type SchedulePhase } from '../../src/load/arrival-schedule.js';
+import {
+  type ArrivalModel,
+  ArrivalSchedule,
+  type SchedulePhase,
+} from '../../src/load/schedule/arrival-schedule.js';
 
 function all(
   phases: readonly SchedulePhase[],

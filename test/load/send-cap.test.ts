@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { heldBackNotes, PauseLog } from '../../src/load/held-back.js';
-import { SendCap, sendCapFor } from '../../src/load/send-cap.js';
+import { SendCap, sendCapFor } from '../../src/load/worker/send-cap.js';
 import type { WorkerResult } from '../../src/load/worker-protocol.js';
 
 test('a cap split across workers never adds up to more than the cap', () => {

@@ -6,7 +6,7 @@ import { IntervalMerger } from '../../src/metrics/merge.js';
 import { latencySummaryMs } from '../../src/metrics/percentiles.js';
 import { IntervalRecorder } from '../../src/metrics/recorder.js';
 import type { SeriesTag } from '../../src/metrics/types.js';
-import type { Outcome } from '../../src/transport/outcome.js';
+import type { Outcome } from '../../src/outcome.js';
 import { latencySampler, seededRandom } from './seeded-random.js';
 
 const AGENTS = ['agent-1', 'agent-2', 'agent-3'];

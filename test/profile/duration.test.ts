@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, parseDurationMs } from '../../src/profile/duration.js';
+import { formatDuration, parseDurationMs } from '../../src/profile/quantities.js';
 
 test('durations with units become milliseconds', () => {
   const cases: [string | number, number][] = [

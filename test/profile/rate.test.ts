@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatRate, parseRate } from '../../src/profile/rate.js';
+import { formatRate, parseRate } from '../../src/profile/quantities.js';
 
 test('rates become events per second', () => {
   const cases: [string | number, number][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatShare, parseShare } from '../../src/profile/share.js';
+import { formatShare, parseShare } from '../../src/profile/quantities.js';
 
 test('percentages and fractions become fractions', () => {
   const cases: [string | number, number][] = [

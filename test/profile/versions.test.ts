@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProfileError } from '../../src/errors.js';
 import { parseProfile } from '../../src/profile/load.js';
-import { agentsFileSchema } from '../../src/sim/agent-spec.js';
+import { agentsFileSchema } from '../../src/protocol/agent-spec.js';
 
 const profile = (versions: string) => `
 name: upgrade

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { HISTOGRAM, type IntervalRecord, type SeriesTag, seriesTag } from '../../src/metrics/types.js';
-import type { RunInfo } from '../../src/report/run-info.js';
-import type { Outcome } from '../../src/transport/outcome.js';
+import type { Outcome } from '../../src/outcome.js';
+import type { RunInfo } from '../../src/results/run-info.js';
 
 export type Histogram = hdr.Histogram;
 

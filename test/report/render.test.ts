@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { analyse } from '../../src/analysis/summary.js';
 import { parseThreshold } from '../../src/profile/thresholds.js';
 import { fmtMs } from '../../src/report/format.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { analyse } from '../../src/report/summary.js';
 import { INTERVALS, syntheticRun } from './fixture.js';
 
 function analysed(overrides: Parameters<typeof syntheticRun>[0] = {}) {

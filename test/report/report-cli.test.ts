@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Summary } from '../../src/analysis/summary.js';
 import { EXIT } from '../../src/errors.js';
-import { ResultsWriter } from '../../src/report/results-writer.js';
-import { RESULTS_FILES, type RunInfo } from '../../src/report/run-info.js';
-import type { Summary } from '../../src/report/summary.js';
+import { RESULTS_FILES, type RunInfo } from '../../src/results/run-info.js';
+import { ResultsWriter } from '../../src/results/writer.js';
 import { runCli } from '../helpers/cli.js';
 import { syntheticRun } from './fixture.js';
 

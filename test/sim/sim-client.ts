@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { type Dispatcher, request } from 'undici';
+import type { TestUser } from '../../src/protocol/test-user.js';
 import { type SimHandle, type SimOptions, startSim } from '../../src/sim/server.js';
-import type { TestUser } from '../../src/users/types.js';
 
 export const ALICE: TestUser = {
   username: 'alice@contoso.test',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { AADSTS } from '../../src/transport/protocol.js';
+import { AADSTS } from '../../src/protocol/token.js';
 import { ALICE, assertEntraError, ropc, sim } from './sim-client.js';
 
 const s = await sim();

@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import type { PtaloadError } from '../../src/errors.js';
 import { parseProfile } from '../../src/profile/load.js';
 import type { EntraTarget, Profile } from '../../src/profile/schema.js';
-import { isLoopbackHost, parseAuthority } from '../../src/targets/authority.js';
+import { isLoopbackHost, parseAuthority } from '../../src/targets/entra/authority.js';
 import {
   capInForce,
   confirmRefusal,
   DEFAULT_MAX_RATE,
   loadRefusals,
-} from '../../src/targets/entra-interlocks.js';
+} from '../../src/targets/entra/interlocks.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 

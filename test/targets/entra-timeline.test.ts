@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { PtaloadError } from '../../src/errors.js';
 import { parseProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/schema.js';
-import { checkHooks, HookTimeline } from '../../src/targets/entra-timeline.js';
+import { checkHooks, HookTimeline } from '../../src/targets/entra/timeline.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function profile(hooks: string, timeline: string): Profile {

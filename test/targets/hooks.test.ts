@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hookEnv, renderHook, runHook, unknownPlaceholders } from '../../src/targets/hooks.js';
+import { hookEnv, renderHook, runHook, unknownPlaceholders } from '../../src/targets/entra/hooks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const vars = { name: 'agent-1', host: 'pta01.corp.example', site: 'dc1', action: 'remove', mode: 'crash' };

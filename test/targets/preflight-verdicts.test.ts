@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { realmVerdict, signInVerdict } from '../../src/targets/preflight-verdicts.js';
+import { realmVerdict, signInVerdict } from '../../src/targets/entra/preflight-verdicts.js';
 import { classify } from '../../src/transport/classify.js';
 
 const reply = (code: number, status = 400) =>

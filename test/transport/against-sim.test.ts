@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { TestUser } from '../../src/protocol/test-user.js';
 import { type SimHandle, startSim } from '../../src/sim/server.js';
 import { explainConfigError } from '../../src/transport/aadsts-outcomes.js';
 import { createDispatcher, type Dispatcher } from '../../src/transport/dispatcher.js';
 import { RopcRequest, tokenUrl } from '../../src/transport/ropc-request.js';
 import { sendSignIn } from '../../src/transport/send.js';
-import type { TestUser } from '../../src/users/types.js';
 
 const users: TestUser[] = [
   { username: 'ada@contoso.test', password: 'Corr3ct&Horse=+%', state: 'active' },

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { AADSTS } from '../../src/protocol/token.js';
 import { explainConfigError, outcomeOfCode } from '../../src/transport/aadsts-outcomes.js';
 import { classify, parseRetryAfter, scanErrorCode } from '../../src/transport/classify.js';
 import { classifyError } from '../../src/transport/classify-error.js';
-import { AADSTS } from '../../src/transport/protocol.js';
 import { entraError, TOKEN_REPLY } from './reply-server.js';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsersError } from '../../src/errors.js';
+import type { TestUser } from '../../src/protocol/test-user.js';
 import { sliceUsers, UserPacer } from '../../src/users/pacing.js';
-import type { TestUser } from '../../src/users/types.js';
 
 const users = (n: number): TestUser[] =>
   Array.from({ length: n }, (_, i) => ({

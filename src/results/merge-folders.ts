@@ -1,0 +1,92 @@
+import type { Summary } from '../analysis/summary.js';
+import { ResultsError } from '../errors.js';
+import { mergeIntervalRecords, mergeShards } from '../metrics/shards.js';
+import type { IntervalRecord } from '../metrics/types.js';
+import { rebuildReports } from '../report/rebuild.js';
+import { readResults } from './reader.js';
+import type { RunInfo, RunStatus } from './run-info.js';
+import { ResultsWriter } from './writer.js';
+
+const SEVERITY: Record<RunStatus, number> = { completed: 0, running: 1, interrupted: 2, failed: 3 };
+
+/**
+ * `ptaload merge`: adds the results folders of side-by-side harnesses (`--shard i/n`) into one folder, interval
+ * by interval. Histograms add exactly, so the merged percentiles are those of one big run, not averages.
+ */
+export async function mergeResults(
+  dirs: readonly string[],
+  out: string,
+  opts: { force?: boolean } = {},
+): Promise<{ summary: Summary; run: RunInfo; warnings: string[] }> {
+  if (dirs.length < 2)
+    throw new ResultsError('ptaload merge needs two or more results folders (one per shard).');
+  const shards = [];
+  for (const dir of dirs) shards.push({ dir, ...(await readResults(dir)) });
+  const first = shards[0]!;
+  const warnings: string[] = [];
+  for (const s of shards.slice(1)) {
+    if (s.run.profile.name !== first.run.profile.name && !opts.force) {
+      throw new ResultsError(
+        `${s.dir} ran profile '${s.run.profile.name}' but ${first.dir} ran '${first.run.profile.name}'; shards of one run share a profile. Add --force to merge them anyway.`,
+      );
+    }
+  }
+  const counts = new Set(shards.map((s) => s.run.shard?.count ?? 1));
+  if (counts.size > 1 || !shards.every((s) => s.run.shard)) {
+    warnings.push('not every folder says it is a shard of the same run (--shard i/n); merged anyway.');
+  }
+  const indices = shards.map((s) => s.run.shard?.index).filter((i) => i !== undefined);
+  if (new Set(indices).size !== indices.length) warnings.push('two folders claim the same shard index.');
+
+  const merged = mergeShards(
+    shards.map((s) => ({
+      label: s.dir,
+      intervalMs: s.run.intervalMs,
+      intervals: s.intervals.map(({ record, histograms }) => ({
+        index: record.index,
+        counters: record,
+        histograms,
+      })),
+    })),
+  );
+  const recordsByIndex = new Map<number, IntervalRecord[]>();
+  for (const s of shards) {
+    for (const { record } of s.intervals) {
+      const list = recordsByIndex.get(record.index) ?? [];
+      list.push(record);
+      recordsByIndex.set(record.index, list);
+    }
+  }
+  const status = shards
+    .map((s) => s.run.status)
+    .reduce((worst, st) => (SEVERITY[st] > SEVERITY[worst] ? st : worst), 'completed' as RunStatus);
+  const agents = new Map(shards.flatMap((s) => s.run.agents.map((a) => [a.name, a] as const)));
+  const run: RunInfo = {
+    ...first.run,
+    runId: out.split(/[\\/]/).pop() ?? out,
+    status: 'running',
+    startEpochMs: Math.min(...shards.map((s) => s.run.startEpochMs)),
+    workers: shards.reduce((a, s) => a + s.run.workers, 0),
+    connections: shards.reduce((a, s) => a + s.run.connections, 0),
+    agents: [...agents.values()],
+    notes: [
+      `merged from ${shards.length} shard folders: ${dirs.join(', ')}`,
+      ...warnings,
+      ...shards.flatMap((s) => s.run.notes.map((n) => `${s.dir}: ${n}`)),
+    ],
+  };
+  delete (run as { shard?: unknown }).shard;
+  const writer = await ResultsWriter.create(out, run);
+  for (const interval of merged.intervals) {
+    const record = mergeIntervalRecords(recordsByIndex.get(interval.index) ?? []);
+    await writer.appendInterval(record, interval.histograms);
+  }
+  const endedAt = shards
+    .map((s) => s.run.endedAt)
+    .filter((e): e is string => typeof e === 'string')
+    .sort()
+    .pop();
+  await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
+  const summary = await rebuildReports(out);
+  return { summary, run: { ...run, status }, warnings };
+}

@@ -1,0 +1,135 @@
+import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Summary } from '../analysis/summary-types.js';
+import { ResultsError } from '../errors.js';
+import { intervalStats } from '../metrics/interval-stats.js';
+import type { Histogram } from '../metrics/latency.js';
+import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
+import type { Threshold } from '../profile/schema.js';
+import { rebuildReports } from '../report/rebuild.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
+import { hlogHeader, hlogLine } from './hlog.js';
+import { readRun } from './reader.js';
+import { describeEvent, eventTimeMs, RESULTS_FILES, type RunInfo, type TimelineRecord } from './run-info.js';
+
+const OWN_FILES = new Set<string>(Object.values(RESULTS_FILES));
+
+/**
+ * The results folder of one run, written as the run goes: run.json rewritten on every change, the
+ * interval log, intervals.jsonl and the CSV files appended once per interval (each interval's lines in
+ * one write per file, records last, so a run killed at any moment leaves a readable folder).
+ * Calls are queued: the coordinator may fire them without awaiting each other.
+ */
+export class ResultsWriter {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private current: RunInfo,
+  ) {}
+
+  /**
+   * Creates (mkdir -p) the folder. An empty folder or an earlier ptaload results folder (its files are
+   * replaced) is fine; a folder holding anything else is refused rather than mixed into.
+   */
+  static async create(dir: string, run: RunInfo): Promise<ResultsWriter> {
+    await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new ResultsError(
+        `${dir}: cannot create the results folder (${err.code ?? err.message}); choose another --out.`,
+      );
+    });
+    const present = await readdir(dir);
+    if (present.length > 0) {
+      const foreign = present.filter((f) => !OWN_FILES.has(f) && !/\.tmp-\d+$/.test(f));
+      const ours =
+        present.includes(RESULTS_FILES.run) &&
+        (await readRun(dir)
+          .then(() => true)
+          .catch(() => false));
+      if (!ours || foreign.length > 0) {
+        throw new ResultsError(
+          `${dir}: the folder is not empty and is not a ptaload results folder (it holds ${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); choose an empty or new folder for --out.`,
+        );
+      }
+      await Promise.all(present.map((f) => rm(join(dir, f), { force: true })));
+    }
+    const writer = new ResultsWriter(dir, run);
+    await writeFileAtomic(writer.path('run'), json(run));
+    await writeFile(writer.path('hlog'), hlogHeader(run.startEpochMs, run.tool.version));
+    await writeFile(writer.path('intervals'), '');
+    await writeFile(writer.path('timeseries'), csvHeader(TIMESERIES_COLUMNS));
+    await writeFile(writer.path('agents'), csvHeader(AGENT_COLUMNS));
+    return writer;
+  }
+
+  get run(): RunInfo {
+    return this.current;
+  }
+
+  path(file: keyof typeof RESULTS_FILES): string {
+    return join(this.dir, RESULTS_FILES[file]);
+  }
+
+  /** Merges `patch` into run.json and rewrites it. */
+  updateRun(patch: Partial<RunInfo>): Promise<void> {
+    return this.enqueue(async () => {
+      this.current = { ...this.current, ...patch };
+      await writeFileAtomic(this.path('run'), json(this.current));
+    });
+  }
+
+  addTimeline(record: TimelineRecord): Promise<void> {
+    return this.enqueue(async () => {
+      this.current = { ...this.current, timeline: [...this.current.timeline, record] };
+      await writeFileAtomic(this.path('run'), json(this.current));
+    });
+  }
+
+  addNote(note: string): Promise<void> {
+    return this.enqueue(async () => {
+      this.current = { ...this.current, notes: [...this.current.notes, note] };
+      await writeFileAtomic(this.path('run'), json(this.current));
+    });
+  }
+
+  /** Appends one merged interval. Histograms with no samples are not logged (the record still is). */
+  appendInterval(record: IntervalRecord, histograms: ReadonlyMap<SeriesTag, Histogram>): Promise<void> {
+    return this.enqueue(async () => {
+      const tags = [...histograms.keys()].filter((t) => histograms.get(t)!.totalCount > 0).sort();
+      const lines = tags.map((t) => hlogLine(t, record.startMs, record.endMs, histograms.get(t)!)).join('');
+      const stats = intervalStats(record, histograms);
+      const events = this.current.timeline
+        .filter((r) => eventTimeMs(r) >= record.startMs && eventTimeMs(r) < record.endMs)
+        .map(describeEvent);
+      if (lines) await appendFile(this.path('hlog'), lines);
+      await appendFile(this.path('timeseries'), timeseriesRow(stats, events));
+      const rows = agentRows(stats);
+      if (rows) await appendFile(this.path('agents'), rows);
+      // Last: a record in intervals.jsonl is what makes the interval count when the folder is read back.
+      await appendFile(this.path('intervals'), `${JSON.stringify(record)}\n`);
+    });
+  }
+
+  /**
+   * Marks the run's end (status, endedAt…) in run.json, then reads the folder back and writes
+   * summary.json, report.md and report.html from it, exactly as `ptaload report` would.
+   */
+  finish(patch: Partial<RunInfo>, opts: { thresholds?: readonly Threshold[] } = {}): Promise<Summary> {
+    return this.enqueue(async () => {
+      this.current = { ...this.current, ...patch };
+      await writeFileAtomic(this.path('run'), json(this.current));
+      return rebuildReports(this.dir, opts.thresholds);
+    });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

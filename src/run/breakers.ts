@@ -1,0 +1,101 @@
+import type { Histogram } from 'hdr-histogram-js';
+import type { Breaker } from '../load/coordinator.js';
+import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
+import { type Outcome, PTA_FAILURES } from '../outcome.js';
+import type { Profile } from '../profile/schema.js';
+import type { Target } from '../targets/target.js';
+import { explainConfigError, outcomeOfCode } from '../transport/aadsts-outcomes.js';
+
+/**
+ * A configuration error (app not found, public client flows off, unknown tenant…) will fail every
+ * sign-in the same way: stop at once and say how to fix it, rather than hammering the tenant.
+ */
+export function configErrorBreaker(
+  record: IntervalRecord,
+  histograms: Map<SeriesTag, Histogram>,
+): string | undefined {
+  let seen = 0;
+  for (const [tag, h] of histograms) if (tag.endsWith('/config_error')) seen += h.totalCount;
+  if (seen === 0) return undefined;
+  const code = Object.keys(record.codes)
+    .map(Number)
+    .find((c) => outcomeOfCode(c) === 'config_error');
+  const why =
+    code === undefined ? 'The target rejected the request as misconfigured.' : explainConfigError(code);
+  return `stopped after ${seen} sign-in(s) failed with a configuration error, which more load will not change. ${why}`;
+}
+
+/** Fewer replies than this in the window and no share is judged (1 locked of 2 is not 50 %). */
+const MIN_REPLIES = 20;
+/** The window grows back in time until it holds this many replies (or MAX_WINDOW intervals). */
+const WINDOW_REPLIES = 100;
+const MAX_WINDOW = 60;
+/** One stray account (a typo in the users file) must not stop a run: it takes a few. */
+const MIN_EVENTS = 3;
+
+/**
+ * Stops the run when replies in `outcomes` pass `share` of the replies over a recent window: the latest
+ * intervals holding at least WINDOW_REPLIES replies, judged once MIN_REPLIES are in and MIN_EVENTS seen.
+ * Stateful (a rolling window): make one per run.
+ */
+export function shareBreaker(
+  outcomes: readonly Outcome[],
+  share: number,
+  explain: (events: number, replies: number) => string,
+): Breaker {
+  const suffixes = outcomes.map((o) => `/${o}`);
+  const window: { replies: number; events: number }[] = [];
+  return (record, histograms) => {
+    let events = 0;
+    for (const [tag, h] of histograms) if (suffixes.some((s) => tag.endsWith(s))) events += h.totalCount;
+    window.push({ replies: record.completed, events });
+    let replies = window.reduce((a, w) => a + w.replies, 0);
+    while (
+      window.length > MAX_WINDOW ||
+      (window.length > 1 && replies - window[0]!.replies >= WINDOW_REPLIES)
+    ) {
+      replies -= window.shift()!.replies;
+    }
+    const seen = window.reduce((a, w) => a + w.events, 0);
+    if (replies < MIN_REPLIES || seen < MIN_EVENTS || seen <= share * replies) return undefined;
+    return explain(seen, replies);
+  };
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+/** Smart lockout is locking test accounts: more load only locks more (and, through PTA, maybe on-prem too). */
+export function lockoutBreaker(share: number): Breaker {
+  return shareBreaker(
+    ['locked'],
+    share,
+    (n, of) =>
+      `stopped: ${n} of the last ${of} replies (${pct(n / of)}) said the account is locked (AADSTS50053), above target.breakers.lockedShare ${pct(share)}. Smart lockout is locking test accounts, and with PTA your on-prem AD lockout policy may follow: let the lockouts expire (unlock any the AD locked), check the passwords in the users file, and lower users.wrongPasswordShare or target.pacing.wrongPerUserPerHour.`,
+  );
+}
+
+/** The agents are failing: the run has found its answer, and more load only hurts real users' sign-ins. */
+export function ptaFailureBreaker(share: number): Breaker {
+  return shareBreaker(
+    PTA_FAILURES,
+    share,
+    (n, of) =>
+      `stopped: ${n} of the last ${of} replies (${pct(n / of)}) were PTA failures (AADSTS8000x: no agent reachable, agent timed out or failed), above target.breakers.ptaFailureShare ${pct(share)}. Check the agents' status in the Entra admin center (Pass-through authentication) and their Admin event logs before sending more load.`,
+  );
+}
+
+/** Lets a target stop the run (a failed hook with stopOnFailure). */
+export function targetBreaker(target: Pick<Target, 'stopReason'>): Breaker {
+  return () => target.stopReason?.();
+}
+
+/** The breakers a run gets: config errors always; for a real tenant, lockouts and optionally PTA failures. */
+export function breakersFor(profile: Profile, target: Pick<Target, 'stopReason'>): Breaker[] {
+  const out: Breaker[] = [configErrorBreaker, targetBreaker(target)];
+  const t = profile.target;
+  if (t.kind === 'entra') {
+    out.push(lockoutBreaker(t.breakers.lockedShare));
+    if (t.breakers.ptaFailureShare !== null) out.push(ptaFailureBreaker(t.breakers.ptaFailureShare));
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { type PtaloadError, UsageError } from '../../errors.js';
+import { DOMAIN_PATTERN, GUID_PATTERN, parseRate, RATE_HINT } from '../../profile/quantities.js';
+import { parseAuthority } from './authority.js';
+
+/**
+ * The real-tenant flags of `ptaload run` and `ptaload preflight`, checked once. Each overrides the profile's
+ * `target` field of the same meaning; `target: 'entra'` turns a sim profile into a real-tenant one.
+ */
+export interface EntraFlags {
+  readonly target?: 'entra';
+  readonly tenant?: string;
+  readonly clientId?: string;
+  /** As typed (a cloud name or a URL); checked with parseAuthority. */
+  readonly authorityHost?: string;
+  readonly scope?: string;
+  /** Absolute path (flags are relative to the working folder, not the profile's). */
+  readonly ca?: string;
+  readonly confirmTenant?: string;
+  /** Per second. */
+  readonly maxRate?: number;
+  /** As typed, for messages and for the profile (the schema parses it again). */
+  readonly maxRateText?: string;
+  /** Absolute path of the users CSV. */
+  readonly users?: string;
+}
+
+/** Flag names as commander gives them (camelCase) with the spelling users type. */
+export const ENTRA_FLAG_SPELLING: Readonly<Record<keyof Omit<EntraFlags, 'maxRateText'>, string>> = {
+  target: '--target',
+  tenant: '--tenant',
+  clientId: '--client-id',
+  authorityHost: '--authority-host',
+  scope: '--scope',
+  ca: '--ca',
+  confirmTenant: '--confirm-tenant',
+  maxRate: '--max-rate',
+  users: '--users',
+};
+
+type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
+
+export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
+  const text = (key: keyof typeof ENTRA_FLAG_SPELLING): string | undefined => {
+    const v = bag?.[key];
+    if (v === undefined || v === false) return undefined;
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw new UsageError(`${ENTRA_FLAG_SPELLING[key]} needs a value.`);
+    }
+    return v.trim();
+  };
+  const target = text('target');
+  if (target !== undefined && target !== 'entra') {
+    throw new UsageError(
+      `--target takes 'entra' (a real test tenant), got '${target}'. Profiles without a target use the simulated tenant.`,
+    );
+  }
+  const tenant = text('tenant');
+  if (tenant !== undefined && !GUID_PATTERN.test(tenant) && !DOMAIN_PATTERN.test(tenant)) {
+    throw new UsageError(
+      `--tenant takes the tenant id (a GUID) or a verified domain like contoso.onmicrosoft.com, got '${tenant}'.`,
+    );
+  }
+  const clientId = text('clientId');
+  if (clientId !== undefined && !GUID_PATTERN.test(clientId)) {
+    throw new UsageError(
+      `--client-id takes the application (client) id of the app registration, a GUID, got '${clientId}'.`,
+    );
+  }
+  const authorityHost = text('authorityHost');
+  if (authorityHost !== undefined) {
+    try {
+      parseAuthority(authorityHost, '--authority-host');
+    } catch (err) {
+      throw new UsageError(`${(err as PtaloadError).message}.`);
+    }
+  }
+  const maxRateText = text('maxRate');
+  const maxRate = maxRateText === undefined ? undefined : parseRate(maxRateText);
+  if (maxRateText !== undefined && !(maxRate !== undefined && maxRate > 0)) {
+    throw new UsageError(`--max-rate takes ${RATE_HINT} (more than 0), got '${maxRateText}'.`);
+  }
+  const scope = text('scope');
+  const ca = text('ca');
+  const users = text('users');
+  const confirmTenant = text('confirmTenant');
+  return {
+    ...(target ? { target } : {}),
+    ...(tenant ? { tenant } : {}),
+    ...(clientId ? { clientId } : {}),
+    ...(authorityHost ? { authorityHost } : {}),
+    ...(scope ? { scope } : {}),
+    ...(ca ? { ca: resolve(cwd, ca) } : {}),
+    ...(confirmTenant ? { confirmTenant } : {}),
+    ...(maxRate !== undefined && maxRateText ? { maxRate, maxRateText } : {}),
+    ...(users ? { users: resolve(cwd, users) } : {}),
+  };
+}
+
+/** The flags given, as the user typed them: `--tenant, --max-rate`. */
+export function givenFlags(flags: EntraFlags): string[] {
+  return (Object.keys(ENTRA_FLAG_SPELLING) as (keyof typeof ENTRA_FLAG_SPELLING)[])
+    .filter((k) => flags[k] !== undefined)
+    .map((k) => ENTRA_FLAG_SPELLING[k]);
+}

@@ -1,0 +1,110 @@
+import { peakTargetRate } from '../../profile/phases.js';
+import { formatRate } from '../../profile/quantities.js';
+import { RateCurve } from '../../profile/rate-curve.js';
+import type { SchedulePhase } from '../../profile/rate-shapes.js';
+import type { EntraTarget, Profile } from '../../profile/schema.js';
+import type { Authority } from './authority.js';
+
+/** The cap on a real tenant's sign-in rate unless `--max-rate` raises it (the schema's default too). */
+export const DEFAULT_MAX_RATE = 20;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Which cap holds: `--max-rate` when given; otherwise the profile's, but never above the default. A cap
+ * raised in a profile alone does not count, so a profile passed from hand to hand cannot raise it by
+ * itself. Returns the cap, or why the run is refused.
+ */
+export function capInForce(
+  profileCap: number,
+  flagCap: number | undefined,
+  peak: number,
+): { cap: number } | { refusal: string } {
+  if (flagCap !== undefined) return { cap: flagCap };
+  if (profileCap <= DEFAULT_MAX_RATE) return { cap: profileCap };
+  if (peak <= DEFAULT_MAX_RATE) return { cap: DEFAULT_MAX_RATE };
+  return {
+    refusal: `the profile sets target.maxRate to ${formatRate(profileCap)} and the load peaks at ${formatRate(peak)}, above the default cap of ${formatRate(DEFAULT_MAX_RATE)}. A cap above the default is raised only on the command line, so that nobody sends a burst they did not ask for: run again with --max-rate ${formatRate(peak)} (or more) if you mean it.`,
+  };
+}
+
+export interface InterlockInput {
+  readonly target: EntraTarget;
+  readonly authority: Authority;
+  /** `--confirm-tenant`: the profile's own confirmTenant is not enough on its own. */
+  readonly confirmFlag: string | undefined;
+  readonly profile: Pick<Profile, 'load' | 'users'>;
+  readonly userCount: number;
+  /** A name for the users file in messages. */
+  readonly usersName: string;
+}
+
+/**
+ * Everything that must hold before a single request goes to a real tenant. Pure, so `ptaload run` and
+ * `ptaload preflight` judge alike; each refusal is one sentence with its numbers and the fix.
+ */
+export function interlockRefusals(input: InterlockInput): string[] {
+  const out: string[] = [];
+  const confirm = confirmRefusal(input.target.tenant, input.authority, input.confirmFlag);
+  if (confirm) out.push(confirm);
+  out.push(...loadRefusals(input));
+  return out;
+}
+
+/** A non-loopback authority needs the tenant typed again on the command line. */
+export function confirmRefusal(
+  tenant: string,
+  authority: Authority,
+  confirmFlag: string | undefined,
+): string | undefined {
+  if (authority.loopback) return undefined;
+  if (confirmFlag === undefined) {
+    return `refusing to send sign-ins to tenant '${tenant}' at ${authority.url} without confirmation. Sign-in bursts with passwords look like a password-spray attack and can lock accounts, so a real tenant must be named twice: add --confirm-tenant ${tenant} to the command (target.confirmTenant in a profile is not enough on its own). Only ever point ptaload at a test tenant you own.`;
+  }
+  if (confirmFlag.toLowerCase() !== tenant.toLowerCase()) {
+    return `--confirm-tenant '${confirmFlag}' does not match the target tenant '${tenant}'; nothing was sent. Check that the profile points at the tenant you mean, then repeat its tenant exactly.`;
+  }
+  return undefined;
+}
+
+/** The rate cap, and enough users for the rate under per-user pacing. */
+export function loadRefusals(input: Omit<InterlockInput, 'authority' | 'confirmFlag'>): string[] {
+  const out: string[] = [];
+  const { target, profile, userCount, usersName } = input;
+  const peak = peakTargetRate(profile);
+  if (peak > target.maxRate + 1e-9) {
+    out.push(
+      `the load peaks at ${formatRate(peak)} but the safety cap is ${formatRate(target.maxRate)}: lower the phases' rates, or raise the cap deliberately with --max-rate ${formatRate(peak)}.`,
+    );
+  }
+  const { perUserPerMinute, wrongPerUserPerHour } = target.pacing;
+  const needed = Math.ceil((peak * 60) / perUserPerMinute - 1e-9);
+  if (userCount < needed) {
+    out.push(
+      `${usersName} has ${userCount} user(s); at ${perUserPerMinute} sign-in(s) per user per minute they carry at most ${formatRate((userCount * perUserPerMinute) / 60)}, but the load peaks at ${formatRate(peak)}, which needs at least ${needed} users (${formatRate(peak)} × 60 / ${perUserPerMinute}). Add test users, lower the rate, or raise target.pacing.perUserPerMinute (slowly: each try of a user counts towards anomaly detection).`,
+    );
+  }
+  const share = profile.users.wrongPasswordShare;
+  if (share > 0) {
+    const curve = new RateCurve(profile.load.phases as readonly SchedulePhase[]);
+    // The hourly cap bites on the busiest hour; a run shorter than an hour sends all its arrivals in one.
+    const busiestHour = curve.totalDurationMs <= HOUR_MS ? curve.totalExpected : peak * 3600;
+    const wrong = share * busiestHour;
+    if (wrongPerUserPerHour === 0) {
+      out.push(
+        `users.wrongPasswordShare is ${pct(share)} but target.pacing.wrongPerUserPerHour is 0, so no wrong password could be sent: set the share to 0, or allow 1 or 2 wrong passwords per user per hour.`,
+      );
+    } else {
+      const wrongNeeded = Math.ceil(wrong / wrongPerUserPerHour - 1e-9);
+      if (userCount < wrongNeeded) {
+        out.push(
+          `users.wrongPasswordShare ${pct(share)} means about ${Math.ceil(wrong)} wrong passwords in the busiest hour; at ${wrongPerUserPerHour} per user per hour (far below smart lockout) that needs at least ${wrongNeeded} users, and ${usersName} has ${userCount}. Add test users or lower the share.`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 10000) / 100}%`;
+}

@@ -1,0 +1,216 @@
+import { basename } from 'node:path';
+import { TargetError, UsageError, UsersError } from '../../errors.js';
+import type { LoadedProfile } from '../../profile/load.js';
+import { formatRate } from '../../profile/quantities.js';
+import { explainConfigError } from '../../transport/aadsts-outcomes.js';
+import { classifyError } from '../../transport/classify-error.js';
+import { createDispatcher, type Dispatcher } from '../../transport/dispatcher.js';
+import { RopcRequest } from '../../transport/ropc-request.js';
+import { sendSignIn } from '../../transport/send.js';
+import { readUsersFile } from '../../users/csv.js';
+import { discoveryUrl, parseAuthority, realmUrl } from './authority.js';
+import { type EntraConnection, resolveConnection } from './connection.js';
+import { entraFlags } from './flags.js';
+import { confirmRefusal, loadRefusals } from './interlocks.js';
+import { realmVerdict, signInVerdict } from './preflight-verdicts.js';
+
+export type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
+
+export interface PreflightCheck {
+  readonly name: CheckName;
+  /** `skip`: not tried, because an earlier check already showed it could not succeed. */
+  readonly status: 'ok' | 'fail' | 'skip';
+  readonly detail: string;
+}
+
+export interface PreflightReport {
+  readonly ready: boolean;
+  readonly tenant: string;
+  readonly authority: string;
+  readonly checks: readonly PreflightCheck[];
+  /** Requests made to the tenant (at most 3), whether or not they got through. */
+  readonly requests: number;
+}
+
+type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Is this tenant ready for a load run? Discovery document, realm of the first user's domain (PTA needs
+ * Managed), one sign-in with that user, what that says about the app's public-client setting, and whether
+ * the profile's load fits the interlocks. Three requests at most, and only after the tenant is confirmed.
+ */
+export async function runPreflight(
+  loaded: LoadedProfile,
+  opts: { entra: Bag; env: Readonly<Record<string, string | undefined>>; log: (line: string) => void },
+): Promise<PreflightReport> {
+  const { profile } = loaded;
+  const t = profile.target;
+  if (t.kind !== 'entra') {
+    throw new UsageError(
+      'preflight checks a real tenant: give a profile with target.kind: entra, or --target entra with --tenant, --client-id and --users.',
+    );
+  }
+  const flags = entraFlags(opts.entra);
+  const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
+  const unconfirmed = confirmRefusal(t.tenant, authority, flags.confirmTenant);
+  if (unconfirmed) throw new TargetError('TARGET_REFUSED', unconfirmed);
+  const file = profile.users.file;
+  if (file === undefined)
+    throw new UsersError('preflight needs users.file (or --users): the test users CSV.');
+  const users = await readUsersFile(file);
+  const first = users.find((u) => u.state === 'active') ?? users[0];
+  if (!first) throw new UsersError(`${file}: no users; preflight signs in with the first one.`);
+
+  const checks: PreflightCheck[] = [];
+  const planProblems = loadRefusals({
+    target: t,
+    profile,
+    userCount: users.length,
+    usersName: basename(file),
+  });
+  const conn = await resolveConnection(t, opts.env, opts.log);
+  const dispatcher = createDispatcher({
+    origin: authority.origin,
+    connections: 1,
+    connectTimeoutMs: REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: REQUEST_TIMEOUT_MS,
+    bodyTimeoutMs: REQUEST_TIMEOUT_MS,
+    ...(conn.ca ? { ca: conn.ca } : {}),
+    ...(conn.proxy ? { proxy: conn.proxy } : {}),
+  });
+  let requests = 0;
+  try {
+    requests++;
+    const discovery = await discover(dispatcher, conn, t.tenant);
+    checks.push(discovery.check);
+    if (discovery.reachable) {
+      requests++;
+      checks.push(await realm(dispatcher, conn, first.username));
+    } else {
+      checks.push({ name: 'realm', status: 'skip', detail: 'not tried: the authority did not answer' });
+    }
+    if (discovery.check.status === 'ok') {
+      requests++;
+      const request = new RopcRequest({
+        tokenUrl: conn.tokenUrl,
+        clientId: t.clientId,
+        scope: t.scope,
+        ...(conn.clientSecret ? { clientSecret: conn.clientSecret } : {}),
+      });
+      const started = performance.now();
+      const reply = await sendSignIn(dispatcher, request, request.body(first.username, first.password), {
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
+      const ms = Math.round(performance.now() - started);
+      checks.push(
+        ...signInVerdict(reply.classified, reply.status, first.username, ms, conn.clientSecret !== undefined),
+      );
+    } else {
+      const why = 'not tried: the discovery document must be right first';
+      checks.push({ name: 'sign-in', status: 'skip', detail: why });
+      checks.push({ name: 'public client', status: 'skip', detail: why });
+    }
+  } finally {
+    await dispatcher.destroy().catch(() => undefined);
+  }
+  checks.push(
+    planProblems.length === 0
+      ? {
+          name: 'load plan',
+          status: 'ok',
+          detail: `${users.length} users, rate cap ${formatRate(t.maxRate)}: the profile's load fits the interlocks`,
+        }
+      : { name: 'load plan', status: 'fail', detail: planProblems.join(' ') },
+  );
+  return {
+    ready: checks.every((c) => c.status === 'ok'),
+    tenant: t.tenant,
+    authority: authority.url,
+    checks,
+    requests,
+  };
+}
+
+async function getJson(
+  dispatcher: Dispatcher,
+  url: URL,
+): Promise<{ status: number; json: Record<string, unknown> | undefined } | { error: string }> {
+  try {
+    const res = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+    });
+    const text = await res.body.text();
+    let json: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        json = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: a proxy's page, usually; the status says enough.
+    }
+    return { status: res.statusCode, json };
+  } catch (err) {
+    return { error: classifyError(err).detail ?? String(err) };
+  }
+}
+
+async function discover(
+  dispatcher: Dispatcher,
+  conn: EntraConnection,
+  tenant: string,
+): Promise<{ check: PreflightCheck; reachable: boolean }> {
+  const url = discoveryUrl(conn.authority, tenant);
+  const got = await getJson(dispatcher, url);
+  const fail = (detail: string, reachable = true) => ({
+    check: { name: 'discovery' as const, status: 'fail' as const, detail },
+    reachable,
+  });
+  if ('error' in got) {
+    return fail(
+      `could not reach ${url.origin} (${got.error}). Check the network path, HTTPS_PROXY/NO_PROXY, and --ca if a proxy inspects TLS.`,
+      false,
+    );
+  }
+  const codes = got.json?.error_codes;
+  if (got.status !== 200) {
+    const code = Array.isArray(codes) && typeof codes[0] === 'number' ? codes[0] : undefined;
+    return fail(
+      `${url.href} answered HTTP ${got.status}${code === 90002 ? `: ${explainConfigError(90002)}` : code !== undefined ? ` (AADSTS${code})` : ''}`,
+    );
+  }
+  const endpoint = typeof got.json?.token_endpoint === 'string' ? got.json.token_endpoint : undefined;
+  if (endpoint === undefined) return fail(`${url.href} is not an OpenID configuration (no token_endpoint)`);
+  let named: URL;
+  try {
+    named = new URL(endpoint);
+  } catch {
+    return fail(`the discovery document names a token endpoint that is not a URL: ${endpoint.slice(0, 200)}`);
+  }
+  const ours = conn.tokenUrl;
+  const tenantId = named.pathname.split('/').filter(Boolean).at(-4);
+  if (named.origin !== ours.origin || !named.pathname.endsWith('/oauth2/v2.0/token')) {
+    return fail(
+      `the tenant's token endpoint is ${named.href}, but ptaload would post to ${ours.href}: the authority host is not this tenant's cloud (set --authority-host / target.authorityHost to ${named.origin})`,
+    );
+  }
+  return {
+    check: {
+      name: 'discovery',
+      status: 'ok',
+      detail: `token endpoint ${named.href}${tenantId ? ` (tenant id ${tenantId})` : ''}`,
+    },
+    reachable: true,
+  };
+}
+
+async function realm(dispatcher: Dispatcher, conn: EntraConnection, login: string): Promise<PreflightCheck> {
+  const got = await getJson(dispatcher, realmUrl(conn.authority, login));
+  if ('error' in got) return { name: 'realm', status: 'fail', detail: `realm lookup failed (${got.error})` };
+  return realmVerdict(got.status, got.json, login);
+}

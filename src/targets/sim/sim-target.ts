@@ -1,0 +1,175 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TargetError } from '../../errors.js';
+import type { Profile, SimTarget, TimelineEvent } from '../../profile/schema.js';
+import type { TestUser } from '../../protocol/test-user.js';
+import { readUsersFile } from '../../users/csv.js';
+import { generateUsers } from '../../users/generate.js';
+import type { AppliedEvent, Target } from '../target.js';
+import { SimAdmin } from './admin-client.js';
+import { startSimProcess } from './sim-process.js';
+
+/** Users per admin call when loading generated users into the simulator. */
+const USERS_PER_CALL = 50_000;
+
+/**
+ * The embedded simulated tenant as a target: started as a child process with the profile's agents and users,
+ * timeline events applied through its admin API.
+ */
+export async function startSimTarget(
+  profile: Profile,
+  opts: { profileDir: string; log: (line: string) => void },
+): Promise<Target> {
+  const t = profile.target as SimTarget;
+  const dir = await mkdtemp(join(tmpdir(), 'ptaload-sim-'));
+  const agentsFile = join(dir, 'agents.json');
+  const { list, versions } = profile.agents;
+  await writeFile(agentsFile, JSON.stringify(versions ? { agents: list, versions } : list));
+  const args = [
+    '--port',
+    '0',
+    '--tenant',
+    t.tenant,
+    '--domain',
+    t.domain,
+    '--client-id',
+    t.clientId,
+    '--seed',
+    String(t.seed),
+    '--agents-file',
+    agentsFile,
+    '--pta-timeout',
+    `${t.ptaTimeoutMs}ms`,
+    '--detection-delay',
+    `${t.detectionDelayMs}ms`,
+    '--lockout-threshold',
+    String(t.lockout.threshold),
+    '--lockout-duration',
+    `${t.lockout.durationMs}ms`,
+  ];
+  if (t.directory.concurrency > 0) {
+    args.push(
+      '--directory-concurrency',
+      String(t.directory.concurrency),
+      '--directory-time',
+      `${t.directory.bindTimeMs}ms`,
+    );
+  }
+  if (t.tls) args.push('--tls', '--ca-out', join(dir, 'ca.pem'));
+  let users: readonly TestUser[];
+  const source = profile.users;
+  if (source.generate === undefined) {
+    const file = resolve(opts.profileDir, source.file);
+    users = await readUsersFile(file);
+    args.push('--users', file);
+  } else {
+    // Generated here, once, and handed to the simulator over its admin API: one source of truth for
+    // passwords and states, and no password written to disk.
+    users = generateUsers({
+      count: source.generate,
+      domain: t.domain,
+      seed: t.seed,
+      states: source.states,
+    });
+  }
+  let proc: Awaited<ReturnType<typeof startSimProcess>>;
+  try {
+    proc = await startSimProcess(args, opts.log);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const { ready } = proc;
+  const ca = ready.caFile ? await readFile(ready.caFile, 'utf8') : undefined;
+  const admin = new SimAdmin(ready.url, ready.adminToken, ca);
+  if (source.generate !== undefined) {
+    try {
+      await loadUsers(admin, users);
+    } catch (err) {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  return {
+    kind: 'sim',
+    url: ready.url,
+    tenant: ready.tenant,
+    request: {
+      origin: ready.url,
+      tokenPath: `/${ready.tenant}/oauth2/v2.0/token`,
+      clientId: ready.clientId,
+      scope: 'openid profile offline_access',
+      ...(ca ? { ca } : {}),
+    },
+    users,
+    agents: profile.agents.list,
+    applyEvent: (event) => applySimEvent(admin, event),
+    close: async () => {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function loadUsers(admin: SimAdmin, users: readonly TestUser[]): Promise<void> {
+  for (let i = 0; i < users.length; i += USERS_PER_CALL) {
+    const { status, json } = await admin.call('POST', '/_sim/users', {
+      users: users.slice(i, i + USERS_PER_CALL),
+    });
+    if (status !== 204) {
+      throw new TargetError(
+        'TARGET_MISCONFIGURED',
+        `the simulated tenant refused the generated users (HTTP ${status}): ${JSON.stringify(json).slice(0, 300)}`,
+      );
+    }
+  }
+}
+
+async function applySimEvent(admin: SimAdmin, event: TimelineEvent): Promise<AppliedEvent> {
+  try {
+    const { status, json } = await call(admin, event);
+    const agents = affectedAgents(json);
+    if (status >= 400) {
+      return {
+        ok: false,
+        error: `simulator answered ${status}: ${JSON.stringify(json).slice(0, 300)}`,
+        agents,
+      };
+    }
+    return { ok: true, agents, detail: { status } };
+  } catch (err) {
+    return { ok: false, error: `admin API unreachable: ${(err as Error).message}`, agents: [] };
+  }
+}
+
+function call(admin: SimAdmin, event: TimelineEvent) {
+  const e = encodeURIComponent;
+  switch (event.action) {
+    case 'add':
+      return admin.call('POST', '/_sim/agents', event.agent);
+    case 'remove':
+      return admin.call('DELETE', `/_sim/agents/${e(event.agent)}?mode=${event.mode}`);
+    case 'degrade':
+      return admin.call('POST', `/_sim/agents/${e(event.agent)}/degrade`, {
+        slowFactor: event.slowFactor,
+        errorRate: event.errorRate,
+      });
+    case 'restore':
+      return admin.call('POST', `/_sim/agents/${e(event.agent)}/restore`);
+    case 'fail-site':
+      return admin.call('POST', `/_sim/sites/${e(event.site)}/fail?mode=${event.mode}`);
+    case 'restore-site':
+      return admin.call('POST', `/_sim/sites/${e(event.site)}/restore`);
+  }
+}
+
+function affectedAgents(json: unknown): string[] {
+  if (json && typeof json === 'object') {
+    const o = json as { agent?: { name?: string }; agents?: { name?: string }[] };
+    if (o.agent?.name) return [o.agent.name];
+    if (Array.isArray(o.agents)) return o.agents.flatMap((a) => (a.name ? [a.name] : []));
+  }
+  return [];
+}
