@@ -1,7 +1,7 @@
 import { fmtCount, fmtPct, fmtRate } from '../report/format.js';
 import { INK, MUTED } from '../report/palette.js';
 import { type ChartMarker, type ChartSeries, chart, type Point } from '../report/svg-chart.js';
-import type { PlanDocument } from './plan-build.js';
+import type { PlanDocument } from './plan-document.js';
 
 /** The chart's vertical markers (tenant limit, recommendation), numbered in the order listed under it. */
 export function capacityMarkers(doc: PlanDocument): ChartMarker[] {

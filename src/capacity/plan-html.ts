@@ -1,8 +1,9 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate, escapeHtml as h, NONE } from '../report/format.js';
 import { fmtDate, kpi, num, REPORT_CSP, table } from '../report/html.js';
 import { REPORT_CSS, REPORT_SCRIPT } from '../report/html-style.js';
-import { type PlanDocument, planFits } from './plan-build.js';
+import { planFits } from './plan-build.js';
 import { capacityChart, capacityMarkers } from './plan-chart.js';
+import type { PlanDocument } from './plan-document.js';
 import { redundancyWords, sig } from './plan-words.js';
 
 /** plan.html: the capacity plan in the report's look, self-contained like report.html. Pure. */

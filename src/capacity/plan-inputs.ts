@@ -6,11 +6,8 @@ import { type IntervalStats, intervalStats } from '../metrics/interval-stats.js'
 import { ERROR_OUTCOMES } from '../outcome.js';
 import { openResults } from '../results/reader.js';
 import { RESULTS_FILES, type RunStatus } from '../results/run-info.js';
-import type { SweepIndex } from '../run/sweep.js';
+import { SWEEP_FILE, type SweepIndex } from '../results/sweep-index.js';
 import type { KneePoint } from './knee.js';
-
-/** The index `ptaload run` writes into a sweep folder (SWEEP_FILE of session/sweep.ts). */
-export const SWEEP_INDEX = 'sweep.json';
 
 /** One results folder as the plan uses it. */
 export interface PlanSource {
@@ -130,12 +127,12 @@ interface Found {
 async function expand(path: string, notes: string[]): Promise<Found[]> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isDirectory()) throw new ResultsError(`${path}: no such folder; ${FIX}.`);
-  const sweepText = await readFile(join(path, SWEEP_INDEX), 'utf8').catch(() => undefined);
+  const sweepText = await readFile(join(path, SWEEP_FILE), 'utf8').catch(() => undefined);
   if (sweepText === undefined) {
     const hasRun = await stat(join(path, RESULTS_FILES.run)).catch(() => undefined);
     if (!hasRun) {
       throw new ResultsError(
-        `${path}: neither ${SWEEP_INDEX} nor ${RESULTS_FILES.run} is in it, so it is not a sweep or results folder; ${FIX}.`,
+        `${path}: neither ${SWEEP_FILE} nor ${RESULTS_FILES.run} is in it, so it is not a sweep or results folder; ${FIX}.`,
       );
     }
     return [{ dir: path, sweep: null }];
@@ -158,7 +155,7 @@ async function expand(path: string, notes: string[]): Promise<Found[]> {
 }
 
 function parseSweepIndex(path: string, text: string): z.infer<typeof sweepIndexSchema> {
-  const file = join(path, SWEEP_INDEX);
+  const file = join(path, SWEEP_FILE);
   let json: unknown;
   try {
     json = JSON.parse(text);

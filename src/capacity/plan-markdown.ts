@@ -1,6 +1,6 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate, escapeMarkdown as md, mdCode, NONE } from '../report/format.js';
 import { table } from '../report/markdown.js';
-import type { PlanDocument } from './plan-build.js';
+import type { PlanDocument } from './plan-document.js';
 import { sig } from './plan-words.js';
 
 /** plan.md: the capacity plan as plain text, the same sections as plan.html without the chart. Pure. */

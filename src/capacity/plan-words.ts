@@ -1,6 +1,6 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate } from '../report/format.js';
 import type { Plan } from './plan.js';
-import type { PlanDocument } from './plan-build.js';
+import type { PlanDocument } from './plan-document.js';
 import { uslThroughput } from './usl-fit.js';
 
 type Base = Omit<PlanDocument, 'arithmetic' | 'summary'>;

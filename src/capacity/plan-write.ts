@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../results/atomic-write.js';
-import type { PlanDocument } from './plan-build.js';
+import type { PlanDocument } from './plan-document.js';
 import { renderPlanHtml } from './plan-html.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type EntraFlags, entraFlags } from '../targets/entra/flags.js';
 
 /** The real-tenant flags as commander hands them over. */
 export interface EntraOptionValues {
@@ -30,8 +31,12 @@ export function addEntraOptions(cmd: Command): Command {
     .option('--users <csv>', 'entra: test users CSV (username,password[,state])');
 }
 
-/** The bag RunOverrides.entra carries: only the flags given. */
-export function entraBag(v: EntraOptionValues): Record<string, string> {
+/** The real-tenant flags given, checked once into typed values. */
+export function parseEntraOptions(v: EntraOptionValues): EntraFlags {
+  return entraFlags(entraBag(v));
+}
+
+function entraBag(v: EntraOptionValues): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, value] of Object.entries(v)) {
     if (typeof value === 'string' && ENTRA_KEYS.has(k)) out[k] = value;

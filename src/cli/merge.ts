@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { rebuildReports } from '../report/rebuild.js';
 import { mergeResults } from '../results/merge-folders.js';
 import { action } from './fail.js';
 import { printSummary } from './print-summary.js';
@@ -16,7 +17,8 @@ export function register(program: Command): void {
     .option('--json', 'print the merged summary.json to stdout')
     .action(
       action(async (folders: string[], flags: { out: string; force?: boolean; json?: boolean }) => {
-        const { summary, warnings } = await mergeResults(folders, flags.out, { force: flags.force ?? false });
+        const { warnings } = await mergeResults(folders, flags.out, { force: flags.force ?? false });
+        const summary = await rebuildReports(flags.out);
         for (const w of warnings) process.stderr.write(`ptaload: warning: ${w}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         else printSummary(summary, flags.out, process.stdout);

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Redundancy } from '../capacity/plan.js';
-import { buildPlan, type PlanDocument, type PlanRequest, planFits } from '../capacity/plan-build.js';
+import { buildPlan, planFits } from '../capacity/plan-build.js';
+import type { PlanDocument, PlanRequest } from '../capacity/plan-document.js';
 import { readPlanInputs } from '../capacity/plan-inputs.js';
 import { sig } from '../capacity/plan-words.js';
 import { writePlan } from '../capacity/plan-write.js';

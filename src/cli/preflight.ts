@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { addEntraOptions, type EntraOptionValues, entraBag } from './entra-options.js';
+import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
 
 interface PreflightFlags extends EntraOptionValues {
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'also say how the tenant is reached (proxy, CA, client type)')
     .action(
       action(async (path: string | undefined, flags: PreflightFlags) => {
-        const bag = entraBag(flags);
+        const bag = parseEntraOptions(flags);
         // Loaded on use, like run: other commands start faster without the transport.
         const { flagsOnlyProfile, loadRunProfile } = await import('../run/run-profile.js');
         const { runPreflight } = await import('../targets/entra/preflight.js');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { addEntraOptions, type EntraOptionValues, entraBag } from './entra-options.js';
+import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
 import { intervalFigures } from './live-figures.js';
@@ -85,7 +85,7 @@ export function register(program: Command): void {
               ...(flags.connections ? { connections: flags.connections } : {}),
               ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
               ...(flags.shard ? { shard: flags.shard } : {}),
-              entra: entraBag(flags),
+              entra: parseEntraOptions(flags),
             },
             {
               log: (line) => progress.log(line),

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
 import type { TestUser } from '../protocol/test-user.js';
+import type { RequestSpec } from '../transport/request-spec.js';
 import type { SendCapSpec } from './worker/send-cap.js';
 
 /**
@@ -35,19 +36,6 @@ export interface WorkerTask {
   /** Extra time to wait for in-flight replies once the schedule is done or a stop is asked. */
   readonly drainMs: number;
   readonly port: MessagePort;
-}
-
-/** How to reach the token endpoint. The client secret, when there is one, lives only in memory. */
-export interface RequestSpec {
-  readonly origin: string;
-  readonly tokenPath: string;
-  readonly clientId: string;
-  readonly scope: string;
-  readonly clientSecret?: string;
-  readonly ca?: string;
-  readonly proxy?: { readonly uri: string };
-  readonly connections: number;
-  readonly timeoutMs: number;
 }
 
 /** Worker → coordinator. */

@@ -1,7 +1,7 @@
 import { peakTargetRate, totalDurationMs } from './phases.js';
 import { formatDuration, formatRate } from './quantities.js';
+import type { RawProfile } from './raw-schema.js';
 import { DEFAULT_SIM_AGENTS } from './resolve.js';
-import type { RawProfile } from './schema.js';
 
 export interface CrossIssue {
   readonly path: (string | number)[];

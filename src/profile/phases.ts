@@ -1,4 +1,4 @@
-import type { Phase } from './schema.js';
+import type { Phase } from './raw-schema.js';
 
 interface Timed {
   readonly load: { readonly phases: readonly { readonly durationMs: number }[] };

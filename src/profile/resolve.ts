@@ -1,4 +1,4 @@
-import type { AgentSpec, RawProfile } from './schema.js';
+import type { AgentSpec, RawProfile } from './raw-schema.js';
 import { agentSpecSchema } from './schema-agents.js';
 
 /** Agents the sim starts with when a profile names none (Microsoft's production minimum is 3; 4 leaves N+1). */

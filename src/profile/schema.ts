@@ -1,78 +1,8 @@
+/** The profile schema: the object as written, then its cross-checks and resolved defaults; the types the engine reads. */
 import { z } from 'zod';
-import { MAX_GENERATED_USERS } from '../users/generate.js';
 import { crossCheck } from './cross-check.js';
-import { duration, name, share } from './quantities.js';
+import { profileObjectSchema } from './raw-schema.js';
 import { resolveProfile } from './resolve.js';
-import { type agentSpecSchema, agentsSchema } from './schema-agents.js';
-import { loadSchema } from './schema-load.js';
-import { type entraTargetSchema, type simTargetSchema, targetSchema } from './schema-target.js';
-import { parseThreshold, THRESHOLD_HINT } from './thresholds.js';
-
-const usersSchema = z
-  .strictObject({
-    generate: z.int().min(1).max(MAX_GENERATED_USERS).optional().meta({
-      description: 'Synthetic users (sim only); default 1000 when the target is sim and no file is given.',
-    }),
-    file: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: "CSV username,password[,state], relative to the profile's folder." }),
-    states: z
-      .strictObject({ disabled: share().optional(), expired: share().optional(), mfa: share().optional() })
-      .optional()
-      .meta({ description: 'Generated users only: shares of disabled, expired and MFA-required accounts.' }),
-    wrongPasswordShare: share()
-      .prefault(0)
-      .meta({ description: 'Share of sign-ins sent with a deliberately wrong password.' }),
-  })
-  .prefault({});
-
-const thresholdSchema = z
-  .string()
-  .transform((text, ctx) => {
-    const parsed = parseThreshold(text);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.error, input: text });
-      return z.NEVER;
-    }
-    return parsed.threshold;
-  })
-  .meta({ description: THRESHOLD_HINT });
-
-const sweepSchema = z
-  .strictObject({
-    agentCounts: z
-      .array(z.int().min(1).max(40))
-      .min(1)
-      .meta({ description: 'Repeat load.phases once for each number of active agents.' }),
-    settle: duration().prefault('5s').meta({ description: 'Idle time between counts.' }),
-    stopWhen: z
-      .strictObject({ p99: duration({ positive: true }).optional(), errorRate: share().optional() })
-      .optional()
-      .meta({ description: "End a count's phases early once an interval breaks these." }),
-  })
-  .transform(({ agentCounts, settle, stopWhen }) => ({
-    agentCounts,
-    settleMs: settle,
-    stopWhen: {
-      ...(stopWhen?.p99 === undefined ? {} : { p99Ms: stopWhen.p99 }),
-      ...(stopWhen?.errorRate === undefined ? {} : { errorRate: stopWhen.errorRate }),
-    },
-  }));
-
-/** The profile as written, checked field by field (before cross-checks and defaults that span fields). */
-export const profileObjectSchema = z.strictObject({
-  $schema: z.string().optional().meta({ description: 'Path or URL of profile.schema.json, for editors.' }),
-  name: name('a profile name').meta({ description: 'Names the results folder: [A-Za-z0-9._-], up to 64.' }),
-  description: z.string().optional().meta({ description: 'What this profile is for.' }),
-  target: targetSchema,
-  users: usersSchema,
-  agents: agentsSchema,
-  load: loadSchema,
-  thresholds: z.array(thresholdSchema).default([]).meta({ description: THRESHOLD_HINT }),
-  sweep: sweepSchema.optional(),
-});
 
 /** The one source of truth: validation, normalised types, and (input side) the published JSON Schema. */
 export const profileSchema = profileObjectSchema
@@ -88,14 +18,10 @@ export const profileSchema = profileObjectSchema
   .meta({ title: 'ptaload profile', description: 'A ptaload load-test profile (YAML or JSON).' });
 
 export type ProfileInput = z.input<typeof profileSchema>;
-export type RawProfile = z.output<typeof profileObjectSchema>;
 export type Profile = z.output<typeof profileSchema>;
 export type Target = Profile['target'];
-export type SimTarget = z.output<typeof simTargetSchema>;
-export type EntraTarget = z.output<typeof entraTargetSchema>;
-export type AgentSpec = z.output<typeof agentSpecSchema>;
 export type TimelineEvent = Profile['agents']['timeline'][number];
-export type Phase = Profile['load']['phases'][number];
 export type Sweep = NonNullable<Profile['sweep']>;
 export type ProfileUsers = Profile['users'];
+export type { AgentSpec, EntraTarget, Phase, RawProfile, SimTarget } from './raw-schema.js';
 export type { Threshold, ThresholdMetric, ThresholdScope } from './thresholds.js';

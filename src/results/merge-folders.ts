@@ -1,8 +1,6 @@
-import type { Summary } from '../analysis/summary.js';
 import { ResultsError } from '../errors.js';
 import { mergeIntervalRecords, mergeShards } from '../metrics/shards.js';
 import type { IntervalRecord } from '../metrics/types.js';
-import { rebuildReports } from '../report/rebuild.js';
 import { readResults } from './reader.js';
 import type { RunInfo, RunStatus } from './run-info.js';
 import { ResultsWriter } from './writer.js';
@@ -17,7 +15,7 @@ export async function mergeResults(
   dirs: readonly string[],
   out: string,
   opts: { force?: boolean } = {},
-): Promise<{ summary: Summary; run: RunInfo; warnings: string[] }> {
+): Promise<{ run: RunInfo; warnings: string[] }> {
   if (dirs.length < 2)
     throw new ResultsError('ptaload merge needs two or more results folders (one per shard).');
   const shards = [];
@@ -87,6 +85,5 @@ export async function mergeResults(
     .sort()
     .pop();
   await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
-  const summary = await rebuildReports(out);
-  return { summary, run: { ...run, status }, warnings };
+  return { run: { ...run, status }, warnings };
 }

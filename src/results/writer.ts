@@ -1,12 +1,9 @@
 import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Summary } from '../analysis/summary-types.js';
 import { ResultsError } from '../errors.js';
 import { intervalStats } from '../metrics/interval-stats.js';
 import type { Histogram } from '../metrics/latency.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
-import type { Threshold } from '../profile/schema.js';
-import { rebuildReports } from '../report/rebuild.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
 import { hlogHeader, hlogLine } from './hlog.js';
@@ -108,18 +105,6 @@ export class ResultsWriter {
       if (rows) await appendFile(this.path('agents'), rows);
       // Last: a record in intervals.jsonl is what makes the interval count when the folder is read back.
       await appendFile(this.path('intervals'), `${JSON.stringify(record)}\n`);
-    });
-  }
-
-  /**
-   * Marks the run's end (status, endedAt…) in run.json, then reads the folder back and writes
-   * summary.json, report.md and report.html from it, exactly as `ptaload report` would.
-   */
-  finish(patch: Partial<RunInfo>, opts: { thresholds?: readonly Threshold[] } = {}): Promise<Summary> {
-    return this.enqueue(async () => {
-      this.current = { ...this.current, ...patch };
-      await writeFileAtomic(this.path('run'), json(this.current));
-      return rebuildReports(this.dir, opts.thresholds);
     });
   }
 

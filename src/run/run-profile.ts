@@ -10,15 +10,12 @@ import { parseAuthority } from '../targets/entra/authority.js';
 import { type EntraFlags, entraFlags, givenFlags } from '../targets/entra/flags.js';
 import { capInForce } from '../targets/entra/interlocks.js';
 
-type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
-
 /**
  * The profile a run or preflight works with: the file, with the real-tenant flags written over its
  * `target` (and `users.file`) *before* validation, so every cross-check (the rate cap, users.file, hooks)
  * judges what will actually run. For an entra target the rate cap in force is settled here too.
  */
-export async function loadRunProfile(path: string, bag: Bag): Promise<LoadedProfile> {
-  const flags = entraFlags(bag);
+export async function loadRunProfile(path: string, flags: EntraFlags = {}): Promise<LoadedProfile> {
   const onlyConfirm = givenFlags(flags).every((f) => f === '--confirm-tenant');
   const loaded = onlyConfirm ? await loadProfile(path) : await loadPatched(path, flags);
   if (loaded.profile.target.kind !== 'entra') {
@@ -36,8 +33,7 @@ export async function loadRunProfile(path: string, bag: Bag): Promise<LoadedProf
  * A profile made of the flags alone (for `ptaload preflight` without a profile): one gentle second of load,
  * so the checks that need a rate have one.
  */
-export function flagsOnlyProfile(bag: Bag): LoadedProfile {
-  const flags = entraFlags(bag);
+export function flagsOnlyProfile(flags: EntraFlags): LoadedProfile {
   const missing = (['tenant', 'clientId', 'users'] as const).filter((k) => flags[k] === undefined);
   if (missing.length > 0) {
     const names = { tenant: '--tenant', clientId: '--client-id', users: '--users' };

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { LoadPlan } from '../load/coordinator.js';
 import type { Profile } from '../profile/schema.js';
+import type { EntraFlags } from '../targets/entra/flags.js';
 
 /** Flags of `ptaload run` that override the profile. */
 export interface RunOverrides {
@@ -11,8 +12,8 @@ export interface RunOverrides {
   readonly seed?: number;
   /** `i/n`: this harness's share when several run side by side (0-based index). */
   readonly shard?: string;
-  /** Real-tenant flags (see targets/entra): passed through untouched. */
-  readonly entra?: Readonly<Record<string, string | boolean | undefined>>;
+  /** Real-tenant flags, checked once by the command line (targets/entra/flags). */
+  readonly entra?: EntraFlags;
 }
 
 const STOP_GRACE_MS = 3000;

@@ -10,27 +10,9 @@ import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { ERROR_OUTCOMES } from '../outcome.js';
 import type { Profile, Sweep } from '../profile/schema.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
-import { type ProfileSource, runProfile, type SessionHooks } from './run-session.js';
+import { SWEEP_FILE, type SweepIndex } from '../results/sweep-index.js';
+import { type ProfileSource, runProfile, type SessionHooks } from './run-once.js';
 import type { RunOverrides } from './settings.js';
-
-/** sweep.json: the index of a capacity sweep's folder, one results folder per agent count. */
-export interface SweepIndex {
-  readonly sweepVersion: 1;
-  readonly profile: string;
-  readonly agentCounts: readonly number[];
-  readonly settleMs: number;
-  readonly stopWhen: Sweep['stopWhen'];
-  readonly startedAt: string;
-  endedAt?: string;
-  status: 'running' | 'completed' | 'interrupted' | 'failed';
-  readonly runs: {
-    agents: number;
-    dir: string;
-    status: string;
-    achievedPerS: number;
-    stoppedEarly: boolean;
-  }[];
-}
 
 export interface SweepResult {
   readonly kind: 'sweep';
@@ -40,7 +22,6 @@ export interface SweepResult {
   readonly exitCode: ExitCode;
 }
 
-export const SWEEP_FILE = 'sweep.json';
 /** An interval must break the stop rule this many times in a row: one noisy second does not end a step ramp. */
 const CONSECUTIVE_BREAKS = 2;
 

@@ -1,6 +1,6 @@
-import type { RequestSpec } from '../load/worker-protocol.js';
 import type { AgentSpec, TimelineEvent } from '../profile/schema.js';
 import type { TestUser } from '../protocol/test-user.js';
+import type { RequestSpec } from '../transport/request-spec.js';
 import type { HookRun } from './entra/hooks.js';
 
 /** What became of one timeline event, as run.json keeps it. */

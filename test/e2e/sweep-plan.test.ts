@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { PlanDocument } from '../../src/capacity/plan-build.js';
+import type { PlanDocument } from '../../src/capacity/plan-document.js';
 import { CAPACITY_PER_4_CORES } from '../../src/protocol/agent-spec.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

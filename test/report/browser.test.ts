@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { parseThreshold } from '../../src/profile/thresholds.js';
+import { rebuildReports } from '../../src/report/rebuild.js';
 import { RESULTS_FILES } from '../../src/results/run-info.js';
 import { ResultsWriter } from '../../src/results/writer.js';
 import { findChromium, launchChromium, NO_CHROMIUM, openFilePage } from '../helpers/browser.js';
@@ -29,10 +30,8 @@ test('report.html opens from disk in a real browser: charts with the run’s dat
         return parsed.threshold;
       },
     );
-    const summary = await writer.finish(
-      { status: 'completed', endedAt: '2026-11-25T12:00:41.000Z' },
-      { thresholds },
-    );
+    await writer.updateRun({ status: 'completed', endedAt: '2026-11-25T12:00:41.000Z' });
+    const summary = await rebuildReports(root, thresholds);
 
     const { page, errors, requests } = await openFilePage(browser, join(root, RESULTS_FILES.html));
     const url = pathToFileURL(join(root, RESULTS_FILES.html)).href;

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Outcome } from '../../outcome.js';
 import { createDispatcher } from '../../transport/dispatcher.js';
+import type { RequestSpec } from '../../transport/request-spec.js';
 import { RopcRequest } from '../../transport/ropc-request.js';
 import { sendSignIn } from '../../transport/send.js';
-import type { RequestSpec } from '../worker-protocol.js';
 
 export interface SignInReply {
   readonly outcome: Outcome;

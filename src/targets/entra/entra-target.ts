@@ -1,12 +1,11 @@
 import { basename } from 'node:path';
 import { TargetError } from '../../errors.js';
 import type { Profile } from '../../profile/schema.js';
-import type { RunOverrides } from '../../run/settings.js';
 import { readUsersFile } from '../../users/csv.js';
 import type { Target } from '../target.js';
 import { parseAuthority } from './authority.js';
 import { resolveConnection } from './connection.js';
-import { entraFlags } from './flags.js';
+import type { EntraFlags } from './flags.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
 import { checkHooks, HookTimeline } from './timeline.js';
 
@@ -18,11 +17,11 @@ import { checkHooks, HookTimeline } from './timeline.js';
  */
 export async function openEntraTarget(
   profile: Profile,
-  opts: { profileDir: string; log: (line: string) => void; overrides: RunOverrides },
+  opts: { profileDir: string; log: (line: string) => void; entra: EntraFlags },
 ): Promise<Target> {
   const t = profile.target;
   if (t.kind !== 'entra') throw new TypeError('openEntraTarget takes an entra profile');
-  const flags = entraFlags(opts.overrides.entra);
+  const flags = opts.entra;
   const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
   const unconfirmed = confirmRefusal(t.tenant, authority, flags.confirmTenant);
   if (unconfirmed) throw new TargetError('TARGET_REFUSED', unconfirmed);

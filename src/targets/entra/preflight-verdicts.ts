@@ -1,6 +1,14 @@
 import type { Classified } from '../../outcome.js';
 import { explainConfigError } from '../../transport/aadsts-outcomes.js';
-import type { PreflightCheck } from './preflight.js';
+
+export type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
+
+export interface PreflightCheck {
+  readonly name: CheckName;
+  /** `skip`: not tried, because an earlier check already showed it could not succeed. */
+  readonly status: 'ok' | 'fail' | 'skip';
+  readonly detail: string;
+}
 
 /** What the one preflight sign-in says, in plain words: the sign-in itself, and the app's public-client setting. */
 export function signInVerdict(

@@ -10,18 +10,11 @@ import { sendSignIn } from '../../transport/send.js';
 import { readUsersFile } from '../../users/csv.js';
 import { discoveryUrl, parseAuthority, realmUrl } from './authority.js';
 import { type EntraConnection, resolveConnection } from './connection.js';
-import { entraFlags } from './flags.js';
+import type { EntraFlags } from './flags.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
-import { realmVerdict, signInVerdict } from './preflight-verdicts.js';
+import { type PreflightCheck, realmVerdict, signInVerdict } from './preflight-verdicts.js';
 
-export type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
-
-export interface PreflightCheck {
-  readonly name: CheckName;
-  /** `skip`: not tried, because an earlier check already showed it could not succeed. */
-  readonly status: 'ok' | 'fail' | 'skip';
-  readonly detail: string;
-}
+export type { CheckName, PreflightCheck } from './preflight-verdicts.js';
 
 export interface PreflightReport {
   readonly ready: boolean;
@@ -32,7 +25,6 @@ export interface PreflightReport {
   readonly requests: number;
 }
 
-type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
@@ -42,7 +34,7 @@ const REQUEST_TIMEOUT_MS = 15_000;
  */
 export async function runPreflight(
   loaded: LoadedProfile,
-  opts: { entra: Bag; env: Readonly<Record<string, string | undefined>>; log: (line: string) => void },
+  opts: { entra: EntraFlags; env: Readonly<Record<string, string | undefined>>; log: (line: string) => void },
 ): Promise<PreflightReport> {
   const { profile } = loaded;
   const t = profile.target;
@@ -51,7 +43,7 @@ export async function runPreflight(
       'preflight checks a real tenant: give a profile with target.kind: entra, or --target entra with --tenant, --client-id and --users.',
     );
   }
-  const flags = entraFlags(opts.entra);
+  const flags = opts.entra;
   const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
   const unconfirmed = confirmRefusal(t.tenant, authority, flags.confirmTenant);
   if (unconfirmed) throw new TargetError('TARGET_REFUSED', unconfirmed);

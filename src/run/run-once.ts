@@ -1,0 +1,186 @@
+/** One run of one loaded profile into one results folder: open the target, drive the load, write the folder, rebuild its reports. */
+import type { Summary } from '../analysis/summary.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { type Breaker, type LoadPlan, runLoad, type TimelineOutcome } from '../load/coordinator.js';
+import type { Profile } from '../profile/schema.js';
+import { rebuildReports } from '../report/rebuild.js';
+import type { RunInfo, TimelineRecord } from '../results/run-info.js';
+import { ResultsWriter } from '../results/writer.js';
+import { openTarget } from '../targets/open.js';
+import { toolVersion } from '../version.js';
+import { breakersFor } from './breakers.js';
+import { type RunOverrides, resolveRunSettings } from './settings.js';
+
+export interface SessionHooks {
+  /** Timeline events, notes and warnings meant for the person watching. */
+  log(line: string): void;
+  /** The target's own chatter (the simulator's log); shown only when asked for. */
+  targetLog?(line: string): void;
+  interval?: Parameters<typeof runLoad>[2]['interval'];
+  progress?: Parameters<typeof runLoad>[2]['progress'];
+}
+
+export interface SessionResult {
+  readonly kind: 'run';
+  readonly dir: string;
+  readonly status: RunInfo['status'];
+  readonly summary: Summary;
+  readonly exitCode: ExitCode;
+}
+
+/** Where a profile came from: run.json records it, relative paths in it resolve against its folder. */
+export interface ProfileSource {
+  readonly path: string;
+  readonly dir: string;
+}
+
+/** One run of one (already loaded) profile into `dir`. */
+export async function runProfile(
+  loadedProfile: Profile,
+  source: ProfileSource,
+  dir: string,
+  overrides: RunOverrides,
+  hooks: SessionHooks,
+  signal: AbortSignal,
+  extra: { until?: Breaker; notes?: readonly string[] } = {},
+): Promise<SessionResult> {
+  const settings = resolveRunSettings(loadedProfile, overrides);
+  const profile: Profile = settings.profile;
+  const target = await openTarget(profile, {
+    profileDir: source.dir,
+    log: hooks.targetLog ?? (() => undefined),
+    entra: overrides.entra ?? {},
+  });
+  const startedAt = new Date();
+  const run: RunInfo = {
+    tool: { name: 'ptaload', version: toolVersion() },
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    runId: dir.split(/[\\/]/).pop() ?? dir,
+    profile: { name: profile.name, path: source.path, resolved: profile },
+    target: { kind: target.kind, url: target.url, tenant: target.tenant },
+    intervalMs: settings.plan.intervalMs,
+    startedAt: startedAt.toISOString(),
+    startEpochMs: startedAt.getTime(),
+    status: 'running',
+    workers: settings.plan.workers,
+    connections: settings.plan.connections,
+    ...(settings.plan.shard ? { shard: settings.plan.shard } : {}),
+    phases: phaseSpans(profile),
+    agents: target.agents.map((a) => ({ ...a })),
+    timeline: [],
+    notes: [...(extra.notes ?? [])],
+  };
+  let writer: ResultsWriter;
+  try {
+    writer = await ResultsWriter.create(dir, run);
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
+  const timeline: TimelineRecord[] = [];
+  const notes: string[] = [...(extra.notes ?? [])];
+  const plan: LoadPlan = settings.plan;
+  let result: Awaited<ReturnType<typeof runLoad>> | undefined;
+  let crash: unknown;
+  try {
+    result = await runLoad(
+      plan,
+      target,
+      {
+        interval: async (record, histograms) => {
+          await writer.appendInterval(record, histograms);
+          hooks.interval?.(record, histograms);
+        },
+        timeline: async (outcome) => {
+          timeline.push(toRecord(outcome));
+          hooks.log(describeEvent(outcome));
+          await writer.updateRun({ timeline: [...timeline] });
+        },
+        note: (text) => {
+          notes.push(text);
+          hooks.log(`note: ${text}`);
+        },
+        ...(hooks.progress ? { progress: hooks.progress } : {}),
+      },
+      { signal, breakers: breakersFor(profile, target), ...(extra.until ? { until: extra.until } : {}) },
+    );
+  } catch (err) {
+    crash = err;
+  } finally {
+    await target.close().catch(() => undefined);
+  }
+  const status: RunInfo['status'] = crash ? 'failed' : (result?.status ?? 'failed');
+  const failureMessage = crash instanceof Error ? crash.message : result?.failure;
+  if (result?.startEpochMs) {
+    // Time zero is when the schedule started, not when the process did.
+    await writer.updateRun({ startEpochMs: result.startEpochMs });
+  }
+  await writer.updateRun({
+    status,
+    endedAt: new Date().toISOString(),
+    timeline,
+    notes,
+    ...(failureMessage
+      ? { failure: { code: crash ? 'INTERNAL' : 'TARGET_MISCONFIGURED', message: failureMessage } }
+      : {}),
+  });
+  const summary = await rebuildReports(dir);
+  if (crash) throw crash;
+  return { kind: 'run', dir, status, summary, exitCode: exitCodeFor(status, summary, failureMessage) };
+}
+
+function exitCodeFor(status: RunInfo['status'], summary: Summary, failure: string | undefined): ExitCode {
+  if (status === 'interrupted') return EXIT.interrupted;
+  if (status === 'failed') return failure ? EXIT.target : EXIT.failed;
+  return summary.thresholds.every((t) => t.ok) ? EXIT.ok : EXIT.failed;
+}
+
+function toRecord(o: TimelineOutcome): TimelineRecord {
+  const e = o.event;
+  return {
+    atMs: e.atMs,
+    appliedAtMs: Math.round(o.appliedAtMs),
+    action: e.action,
+    ...('agent' in e ? { agent: typeof e.agent === 'string' ? e.agent : e.agent.name } : {}),
+    ...('site' in e ? { site: e.site } : {}),
+    ...('mode' in e ? { mode: e.mode } : {}),
+    detail: {
+      agents: o.agents,
+      ...(e.action === 'degrade' ? { slowFactor: e.slowFactor, errorRate: e.errorRate } : {}),
+      ...(e.action === 'add'
+        ? { version: e.agent.version, cores: e.agent.cores, capacity: e.agent.capacity }
+        : {}),
+    },
+    ...(e.action === 'add' ? { site: e.agent.site } : {}),
+    ok: o.ok,
+    ...(o.error ? { error: o.error } : {}),
+    ...(o.hook ? { hook: o.hook } : {}),
+  };
+}
+
+function describeEvent(o: TimelineOutcome): string {
+  const e = o.event;
+  const who =
+    'agent' in e
+      ? typeof e.agent === 'string'
+        ? e.agent
+        : e.agent.name
+      : 'site' in e
+        ? `site ${e.site}`
+        : '';
+  const mode = 'mode' in e ? ` (${e.mode})` : '';
+  const at = `${(o.appliedAtMs / 1000).toFixed(1)}s`;
+  return o.ok
+    ? `[${at}] ${e.action} ${who}${mode}`
+    : `[${at}] ${e.action} ${who}${mode} FAILED: ${o.error ?? 'unknown error'}`;
+}
+
+function phaseSpans(profile: Profile): RunInfo['phases'] {
+  let t = 0;
+  return profile.load.phases.map((p) => {
+    const span = { name: p.name, shape: p.shape, startMs: t, endMs: t + p.durationMs };
+    t += p.durationMs;
+    return span;
+  });
+}
