@@ -29,7 +29,7 @@ export const FAILOVER_RULE_TEXT =
   `recovery time: from the event to the end of the last interval that broke it (0 when none did; a final partial interval is not judged); ` +
   `lost agent replies: its replies in the window until it (or its site) is brought back.`;
 
-export interface LostAgentReplies {
+interface LostAgentReplies {
   readonly agent: string;
   /**
    * Replies attributed to the agent between the event and its return (add/restore of it, restore-site of its

@@ -22,7 +22,7 @@ import { FAILOVER_RULE_TEXT, failoverFigures } from './failover.js';
 import type { AgentSummary, Analysis, PhaseSummary, Summary } from './summary-types.js';
 import { evaluateThresholds, type ScopeFigures } from './thresholds-eval.js';
 
-export type { AgentSummary, Analysis, PhaseSummary, Summary } from './summary-types.js';
+export type { AgentSummary, Analysis, Summary } from './summary-types.js';
 
 interface PhaseAcc {
   readonly name: string;

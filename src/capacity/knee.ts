@@ -23,9 +23,9 @@ export interface KneeRule {
   readonly rateTolerance?: number;
 }
 
-export type IntervalFailure = 'no-replies' | 'p99' | 'errors';
+type IntervalFailure = 'no-replies' | 'p99' | 'errors';
 
-export interface StepVerdict {
+interface StepVerdict {
   readonly targetPerS: number;
   /** Position of the step's first interval in the input. */
   readonly firstPoint: number;

@@ -1,15 +1,15 @@
 import { ResultsError } from '../errors.js';
 import { MAX_AGENTS } from '../profile/cross-check.js';
-import { findKnee, type KneePoint, type KneeResult, type KneeRule } from './knee.js';
-import { type Plan, planCapacity, type Redundancy } from './plan.js';
-import type { CountKnee, KneeStatus, PlanDocument, PlanRequest, RuleSource } from './plan-document.js';
+import { findKnee, type KneePoint, type KneeRule } from './knee.js';
+import { planCapacity } from './plan.js';
+import type { CountKnee, KneeStatus, PlanDocument, PlanRequest } from './plan-document.js';
 import type { PlanInputs, PlanSource } from './plan-inputs.js';
 import { planArithmetic, planSummary } from './plan-words.js';
 
 /** Microsoft's minimum for production: never recommend fewer. */
-export const MIN_PRODUCTION_AGENTS = 3;
-export const DEFAULT_SLO_P99_MS = 1000;
-export const DEFAULT_MAX_ERROR_RATE = 0.01;
+const MIN_PRODUCTION_AGENTS = 3;
+const DEFAULT_SLO_P99_MS = 1000;
+const DEFAULT_MAX_ERROR_RATE = 0.01;
 
 /** Knees per agent count, a USL fit over them and the recommendation. Pure: the time and tool version are given. */
 export function buildPlan(
@@ -72,7 +72,7 @@ export function planFits(doc: Pick<PlanDocument, 'plan'>): boolean {
 }
 
 /** The SLO and error limit: the flags, else the sweeps' stop limits when they all agree, else p99 < 1 s and 1 %. */
-export function resolveRule(
+function resolveRule(
   inputs: PlanInputs,
   request: Pick<PlanRequest, 'sloP99Ms' | 'maxErrorRate'>,
 ): { rule: Required<KneeRule>; source: PlanDocument['rule']['source'] } {

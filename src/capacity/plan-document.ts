@@ -9,7 +9,7 @@ import type { PlanSource } from './plan-inputs.js';
  * ramp ended first, so capacity is at least the knee. none: no knee (first step failed, or no step to judge).
  */
 export type KneeStatus = 'found' | 'stopped' | 'lower-bound' | 'none';
-export type RuleSource = 'flag' | 'sweep' | 'default';
+type RuleSource = 'flag' | 'sweep' | 'default';
 
 export interface CountKnee {
   readonly agents: number;

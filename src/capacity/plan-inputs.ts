@@ -32,7 +32,7 @@ export interface PlanSource {
 }
 
 /** Every interval of every run with one agent count, runs in the order given. */
-export interface CountPoints {
+interface CountPoints {
   readonly agents: number;
   readonly sources: readonly PlanSource[];
   /** Runs concatenated; between two runs, one idle point (target 0) so a step never spans two runs. */
@@ -78,7 +78,7 @@ export async function readPlanInputs(paths: readonly string[]): Promise<PlanInpu
 }
 
 /** A run's intervals as knee points: replies/s, target rate, tenant p99 and the share of error outcomes. */
-export function kneePoints(series: readonly IntervalStats[], agents: number): KneePoint[] {
+function kneePoints(series: readonly IntervalStats[], agents: number): KneePoint[] {
   return series.map((s) => {
     const errors = ERROR_OUTCOMES.reduce((n, o) => n + s.byOutcome[o], 0);
     return {
@@ -92,7 +92,7 @@ export function kneePoints(series: readonly IntervalStats[], agents: number): Kn
 }
 
 /** Groups runs by agent count (ascending), joining runs of one count with an idle point between them. */
-export function groupByAgents(
+function groupByAgents(
   runs: readonly { source: PlanSource; points: readonly KneePoint[] }[],
   notes: string[],
 ): CountPoints[] {

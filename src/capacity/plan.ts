@@ -22,7 +22,7 @@ export interface PlanInput {
   readonly minAgents: number;
 }
 
-export interface CurvePoint {
+interface CurvePoint {
   readonly agents: number;
   readonly predictedPerS: number;
   readonly extrapolated: boolean;

@@ -16,7 +16,7 @@ export interface UslCoefficients {
   readonly lambda: number;
 }
 
-export interface UslResidual {
+interface UslResidual {
   readonly n: number;
   readonly measured: number;
   readonly fitted: number;

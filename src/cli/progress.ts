@@ -76,7 +76,7 @@ class PlainProgress implements ProgressView {
   close(): void {}
 }
 
-export function renderBlock(f: ProgressFrame): string {
+function renderBlock(f: ProgressFrame): string {
   const bar = progressBar(f.elapsedMs / Math.max(1, f.totalMs), 24);
   const worst = f.worstAgent ? `  worst agent ${f.worstAgent.name} p99 ${ms(f.worstAgent.p99Ms)}` : '';
   const slip = f.lateStarts > 0 ? `  late starts ${f.lateStarts} (max slip ${ms(f.maxSlipMs)})` : '';
@@ -89,7 +89,7 @@ export function renderBlock(f: ProgressFrame): string {
   ].join('\n');
 }
 
-export function renderLine(f: ProgressFrame): string {
+function renderLine(f: ProgressFrame): string {
   return (
     `[${secs(f.elapsedMs)}/${secs(f.totalMs)}] ${f.phase}: target ${rate(f.targetRate)} achieved ${rate(f.achievedRate)}, ` +
     `in flight ${f.inFlight}, p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)}, agents ${f.activeAgents.length}, errors ${errorsText(f.errors)}`

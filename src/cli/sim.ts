@@ -188,7 +188,7 @@ async function loadUsers(flags: SimFlags, seed: number | string): Promise<readon
 }
 
 /** Reads an agents file (JSON or YAML) into specs, naming `file:line` and the field on any problem. */
-export async function readAgentsFile(
+async function readAgentsFile(
   file: string,
 ): Promise<{ agents: SimAgentSpec[]; versions: Record<string, VersionProfile> }> {
   let text: string;

@@ -13,7 +13,7 @@ export const STATUS_WORD: Record<MetricStatus, string> = {
 };
 
 /** What the console shows of a scope: the judged figures and the whole-run p99 beside them. */
-export function consoleMetrics(s: ScopeComparison): MetricComparison[] {
+function consoleMetrics(s: ScopeComparison): MetricComparison[] {
   return s.metrics.filter(
     (m) =>
       m.metric !== 'p50_run' &&

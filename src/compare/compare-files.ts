@@ -5,7 +5,7 @@ import { renderCompareHtml } from './compare-html.js';
 import { renderCompareMarkdown } from './compare-markdown.js';
 import type { Comparison } from './compare-types.js';
 
-export const COMPARE_FILES = { markdown: 'compare.md', html: 'compare.html' } as const;
+const COMPARE_FILES = { markdown: 'compare.md', html: 'compare.html' } as const;
 
 /** Writes compare.md and compare.html into `dir` (made if missing); returns their paths. */
 export async function writeCompareReports(dir: string, comparison: Comparison): Promise<string[]> {

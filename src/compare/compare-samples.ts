@@ -11,7 +11,7 @@ import type { RunInfo } from '../results/run-info.js';
 import { chunk, type PooledBlocks, poolBlocks, type ValueCounts } from './compare-stats.js';
 
 /** A run with more intervals than this is read in slots of several consecutive intervals (flat memory). */
-export const MAX_SLOTS = 400;
+const MAX_SLOTS = 400;
 
 const OUTCOME_INDEX = new Map<Outcome, number>(OUTCOMES.map((o, i) => [o, i]));
 

@@ -16,7 +16,7 @@ export interface PooledBlocks {
 }
 
 /** Counts in some buckets of a grid: `at[i]` is a grid position, `counts[i]` how many replies fell there. */
-export interface SparseCounts {
+interface SparseCounts {
   readonly at: Uint32Array;
   readonly counts: Float64Array;
 }

@@ -257,7 +257,7 @@ function headline(tenant: ScopeComparison, agents: readonly ScopeComparison[], r
 }
 
 /** The statistical rule in words, for the JSON, compare.md and the console. */
-export function methodText(rules: CompareRules): string {
+function methodText(rules: CompareRules): string {
   const conf = `${Math.round(rules.confidence * 1000) / 10} %`;
   return (
     `A change is a regression only when the whole ${conf} confidence interval of the change lies past the allowed margin: ` +

@@ -72,6 +72,6 @@ export class AgentRoster {
 }
 
 /** agent-2 before agent-10. */
-export function naturalCompare(a: string, b: string): number {
+function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }

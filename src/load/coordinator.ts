@@ -47,7 +47,7 @@ export interface LoadSink {
   progress?(live: LiveFigures): void;
 }
 
-export interface LiveFigures {
+interface LiveFigures {
   readonly elapsedMs: number;
   readonly totalMs: number;
   readonly phase: string;

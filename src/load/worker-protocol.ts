@@ -44,7 +44,6 @@ export type WorkerMessage =
   /** The last message on the port: everything before it has been delivered (ports keep order; the task result does not). */
   | { readonly type: 'done'; readonly workerId: number }
   | { readonly type: 'snapshot'; readonly snapshot: WorkerSnapshot }
-  | { readonly type: 'skipped'; readonly reason: 'pacing'; readonly count: number }
   | { readonly type: 'throttled'; readonly retryAfterS: number };
 
 /** Coordinator → worker. */

@@ -41,16 +41,3 @@ export function encodeHistogram(histogram: Histogram): string {
 export function decodeHistogram(encoded: string, width: CountWidth = 32): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, width, false);
 }
-
-/** Same bucket layout, so adding them is exact (HdrHistogram adds bucket by bucket). */
-export function sameSettings(a: Histogram, b: Histogram): boolean {
-  return (
-    a.highestTrackableValue === b.highestTrackableValue &&
-    a.numberOfSignificantValueDigits === b.numberOfSignificantValueDigits &&
-    lowest(a) === lowest(b)
-  );
-}
-
-function lowest(h: Histogram): number | undefined {
-  return (h as unknown as { lowestDiscernibleValue?: number }).lowestDiscernibleValue;
-}

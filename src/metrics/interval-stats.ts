@@ -8,7 +8,7 @@ export function zeroOutcomes(): OutcomeCounts {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
 }
 
-export interface AgentIntervalStats extends IntervalLatency {
+interface AgentIntervalStats extends IntervalLatency {
   readonly byOutcome: OutcomeCounts;
 }
 

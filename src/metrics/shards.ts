@@ -12,7 +12,7 @@ export interface ShardRun {
   readonly intervals: readonly (IntervalData & { readonly index: number })[];
 }
 
-export interface MergedShardInterval extends IntervalData {
+interface MergedShardInterval extends IntervalData {
   readonly index: number;
   readonly histograms: Map<SeriesTag, Histogram>;
   /** Labels of the shards that had this interval. */

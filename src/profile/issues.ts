@@ -6,7 +6,7 @@ import type { IssuePath, ProfileSource } from './source.js';
 const MAX_LISTED = 8;
 
 /** `['load', 'phases', 2, 'rate']` → `load.phases[2].rate`. */
-export function formatPath(path: IssuePath): string {
+function formatPath(path: IssuePath): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

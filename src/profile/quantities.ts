@@ -5,7 +5,7 @@ export const DURATION_HINT = 'a duration like 500ms, 90s, 5m, 1h or 1m30s, or a 
 
 const NUM = '(\\d+(?:\\.\\d+)?)';
 /** Units in descending order, each at most once: `1h30m`, `1m30s`, `2s500ms`. */
-export const DURATION_PATTERN = `^\\s*(?:${NUM}\\s*h)?\\s*(?:${NUM}\\s*m(?!s))?\\s*(?:${NUM}\\s*s)?\\s*(?:${NUM}\\s*ms)?\\s*$`;
+const DURATION_PATTERN = `^\\s*(?:${NUM}\\s*h)?\\s*(?:${NUM}\\s*m(?!s))?\\s*(?:${NUM}\\s*s)?\\s*(?:${NUM}\\s*ms)?\\s*$`;
 const DURATION_RE = new RegExp(DURATION_PATTERN);
 const UNIT_MS = [3_600_000, 60_000, 1000, 1] as const;
 
@@ -51,7 +51,7 @@ function trim(n: number): string {
 
 export const RATE_HINT = 'a rate like 200/s, 12000/min or 3/h, or a number per second';
 
-export const RATE_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*/\\s*(s|sec|second|min|minute|h|hour)\\s*$';
+const RATE_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*/\\s*(s|sec|second|min|minute|h|hour)\\s*$';
 const RATE_RE = new RegExp(RATE_PATTERN);
 const PER_S: Record<string, number> = {
   s: 1,
@@ -78,9 +78,9 @@ export function formatRate(perS: number): string {
   return `${Math.round(perS * 360_000) / 100}/h`;
 }
 
-export const SHARE_HINT = 'a percentage like 2% or 0.5%, or a fraction from 0 to 1';
+const SHARE_HINT = 'a percentage like 2% or 0.5%, or a fraction from 0 to 1';
 
-export const SHARE_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*%\\s*$';
+const SHARE_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*%\\s*$';
 const SHARE_RE = new RegExp(SHARE_PATTERN);
 
 /** A share as a fraction 0..1, or undefined when `value` is not one (so `2` is refused, not read as 200%). */

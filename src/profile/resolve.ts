@@ -3,10 +3,10 @@ import { agentSpecSchema } from './schema-agents.js';
 
 /** Agents the sim starts with when a profile names none (Microsoft's production minimum is 3; 4 leaves N+1). */
 export const DEFAULT_SIM_AGENTS = 4;
-export const DEFAULT_GENERATED_USERS = 1000;
+const DEFAULT_GENERATED_USERS = 1000;
 
 /** `agent-1` … `agent-n` with every default filled in by the schema itself. */
-export function expandAgentCount(n: number): AgentSpec[] {
+function expandAgentCount(n: number): AgentSpec[] {
   return Array.from({ length: n }, (_, i) => agentSpecSchema.parse({ name: `agent-${i + 1}` }));
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, name, rate, share, show } from './quantities.js';
 
 /** A 4-core agent validates about 350 passwords/s (Microsoft: 300-400 on 4 cores, 16 GB). */
-export const CAPACITY_PER_4_CORES = 350;
+const CAPACITY_PER_4_CORES = 350;
 
 export const agentSpecSchema = z
   .strictObject({
@@ -60,8 +60,6 @@ const failSiteEvent = z.strictObject({
   mode: mode.default('crash'),
 });
 const restoreSiteEvent = z.strictObject({ at, action: z.literal('restore-site'), site: z.string() });
-
-export const TIMELINE_ACTIONS = ['add', 'remove', 'degrade', 'restore', 'fail-site', 'restore-site'] as const;
 
 const timelineEvent = z
   .discriminatedUnion('action', [

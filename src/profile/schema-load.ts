@@ -69,7 +69,7 @@ const step = z
   });
 
 /** Steps from `start` to `until` inclusive (the last may be capped at `until`). */
-export function stepCount(start: number, increment: number, until: number): number {
+function stepCount(start: number, increment: number, until: number): number {
   return Math.max(0, Math.ceil((until - start) / increment - 1e-9)) + 1;
 }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { DOMAIN_PATTERN, duration, GUID_PATTERN, rate, share, show } from './quantities.js';
 
-export const DEFAULT_TENANT_ID = '8eaef023-2b34-4da1-9baa-8bc8c9d6a490';
-export const DEFAULT_CLIENT_ID = '2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa';
-export const DEFAULT_DOMAIN = 'contoso.test';
+const DEFAULT_TENANT_ID = '8eaef023-2b34-4da1-9baa-8bc8c9d6a490';
+const DEFAULT_CLIENT_ID = '2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa';
+const DEFAULT_DOMAIN = 'contoso.test';
 
 /** Well-known Entra authority hosts by cloud. */
 export const AUTHORITY_HOSTS = {

@@ -17,11 +17,8 @@ export const profileSchema = profileObjectSchema
   })
   .meta({ title: 'ptaload profile', description: 'A ptaload load-test profile (YAML or JSON).' });
 
-export type ProfileInput = z.input<typeof profileSchema>;
 export type Profile = z.output<typeof profileSchema>;
-export type Target = Profile['target'];
 export type TimelineEvent = Profile['agents']['timeline'][number];
 export type Sweep = NonNullable<Profile['sweep']>;
-export type ProfileUsers = Profile['users'];
-export type { AgentSpec, EntraTarget, Phase, RawProfile, SimTarget } from './raw-schema.js';
-export type { Threshold, ThresholdMetric, ThresholdScope } from './thresholds.js';
+export type { AgentSpec, EntraTarget, Phase, SimTarget } from './raw-schema.js';
+export type { Threshold, ThresholdMetric } from './thresholds.js';

@@ -1,7 +1,7 @@
 import { isOutcome, OUTCOMES, type Outcome } from '../outcome.js';
 import { NAME_PATTERN, parseDurationMs, parseShare } from './quantities.js';
 
-export type ThresholdScope = { kind: 'tenant' } | { kind: 'each-agent' } | { kind: 'agent'; name: string };
+type ThresholdScope = { kind: 'tenant' } | { kind: 'each-agent' } | { kind: 'agent'; name: string };
 export type ThresholdMetric =
   | { kind: 'percentile'; p: number }
   | { kind: 'max' }
@@ -9,7 +9,7 @@ export type ThresholdMetric =
   | { kind: 'rate'; outcomes: Outcome[] }
   | { kind: 'error_rate' }
   | { kind: 'throughput' };
-export type ThresholdOp = '<' | '<=' | '>' | '>=';
+type ThresholdOp = '<' | '<=' | '>' | '>=';
 
 /** One pass/fail rule. Latency values are milliseconds; rates and throughput are fractions. */
 export interface Threshold {

@@ -24,7 +24,7 @@ export const agentSpecSchema = z.strictObject({
 /** One agent as a user or the harness describes it. */
 export type SimAgentSpec = z.infer<typeof agentSpecSchema>;
 
-export const versionProfileSchema = z.strictObject({
+const versionProfileSchema = z.strictObject({
   slowFactor: factor.optional(),
   errorRate: rate.optional(),
 });

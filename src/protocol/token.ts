@@ -6,32 +6,6 @@
 /** Response header in which the simulator names the agent that validated the password. Real tenants never send it. */
 export const AGENT_HEADER = 'x-ptaload-agent';
 
-export const AUTHORITY_HOSTS = {
-  public: 'login.microsoftonline.com',
-  usgov: 'login.microsoftonline.us',
-  china: 'login.partner.microsoftonline.cn',
-} as const;
-
-/** Form fields of a ROPC request (`application/x-www-form-urlencoded`). */
-export interface TokenRequestFields {
-  readonly client_id: string;
-  readonly scope: string;
-  readonly username: string;
-  readonly password: string;
-  readonly grant_type: 'password';
-  readonly client_secret?: string;
-}
-
-export interface TokenSuccess {
-  readonly token_type: 'Bearer';
-  readonly scope: string;
-  readonly expires_in: number;
-  readonly ext_expires_in: number;
-  readonly access_token: string;
-  readonly id_token?: string;
-  readonly refresh_token?: string;
-}
-
 export interface TokenErrorBody {
   readonly error: string;
   /** `AADSTSnnnnn: message\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …` */
@@ -171,10 +145,3 @@ export const AADSTS = {
   ),
   unsupportedGrant: c(70003, 'unsupported_grant_type', 400, 'The app requested an unsupported grant type.'),
 } as const satisfies Record<string, AadstsCode>;
-
-export type AadstsName = keyof typeof AADSTS;
-
-/** Lookup by numeric code. */
-export const AADSTS_BY_CODE: ReadonlyMap<number, AadstsCode> = new Map(
-  Object.values(AADSTS).map((e) => [e.code, e]),
-);

@@ -39,7 +39,7 @@ export function table(
 /** Right-aligned number cell (text escaped). */
 export const num = (text: string): Cell => ({ html: h(text), n: true });
 /** A cell that must not wrap (times, ranges). */
-export const nw = (text: string): Cell => ({ html: h(text), nw: true });
+const nw = (text: string): Cell => ({ html: h(text), nw: true });
 
 /** No fetches at all, inline styles, and no script but the report's own (by hash). Shared by every HTML page we write. */
 export const REPORT_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${createHash('sha256').update(REPORT_SCRIPT).digest('base64')}'`;

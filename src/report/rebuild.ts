@@ -21,7 +21,7 @@ export async function rebuildReports(dir: string, thresholds?: readonly Threshol
 }
 
 /** The analysis of a results folder, without writing anything. */
-export async function analyseFolder(
+async function analyseFolder(
   dir: string,
   thresholds?: readonly Threshold[],
 ): Promise<{ run: RunInfo; analysis: Analysis }> {
@@ -32,14 +32,14 @@ export async function analyseFolder(
   return { run: opened.run, analysis };
 }
 
-export async function writeReports(dir: string, run: RunInfo, analysis: Analysis): Promise<void> {
+async function writeReports(dir: string, run: RunInfo, analysis: Analysis): Promise<void> {
   await writeFileAtomic(join(dir, RESULTS_FILES.summary), `${JSON.stringify(analysis.summary, null, 2)}\n`);
   await writeFileAtomic(join(dir, RESULTS_FILES.markdown), renderMarkdown(run, analysis));
   await writeFileAtomic(join(dir, RESULTS_FILES.html), renderHtml(run, analysis));
 }
 
 /** run.json keeps the normalised profile; its thresholds are Threshold objects (or, tolerated, their strings). */
-export function profileThresholds(dir: string, run: RunInfo): Threshold[] {
+function profileThresholds(dir: string, run: RunInfo): Threshold[] {
   const resolved = run.profile.resolved as { thresholds?: unknown } | null | undefined;
   const list = resolved?.thresholds;
   if (list === undefined || list === null) return [];

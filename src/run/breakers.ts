@@ -10,7 +10,7 @@ import { explainConfigError, outcomeOfCode } from '../transport/aadsts-outcomes.
  * A configuration error (app not found, public client flows off, unknown tenant…) will fail every
  * sign-in the same way: stop at once and say how to fix it, rather than hammering the tenant.
  */
-export function configErrorBreaker(
+function configErrorBreaker(
   record: IntervalRecord,
   histograms: Map<SeriesTag, Histogram>,
 ): string | undefined {
@@ -38,7 +38,7 @@ const MIN_EVENTS = 3;
  * intervals holding at least WINDOW_REPLIES replies, judged once MIN_REPLIES are in and MIN_EVENTS seen.
  * Stateful (a rolling window): make one per run.
  */
-export function shareBreaker(
+function shareBreaker(
   outcomes: readonly Outcome[],
   share: number,
   explain: (events: number, replies: number) => string,

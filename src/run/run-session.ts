@@ -23,7 +23,7 @@ export async function runSession(
 }
 
 /** 20261125T123456Z */
-export function stamp(d: Date): string {
+function stamp(d: Date): string {
   return d
     .toISOString()
     .replace(/[-:]/g, '')

@@ -47,7 +47,7 @@ export function resolveRunSettings(profile: Profile, o: RunOverrides): { profile
   return { profile: resolved, plan };
 }
 
-export function parseShard(text: string): { index: number; count: number } {
+function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
@@ -60,7 +60,7 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /** Profiles may seed with a word; the schedule's generator wants a 32-bit number (FNV-1a of the word). */
-export function numericSeed(seed: number | string): number {
+function numericSeed(seed: number | string): number {
   if (typeof seed === 'number') return seed >>> 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);

@@ -101,7 +101,7 @@ export async function runSweep(
 }
 
 /** Ends a count's ramp once intervals keep breaking the sweep's p99 or error-rate limit. */
-export function stopRule(stopWhen: Sweep['stopWhen'], onStop: () => void): Breaker | undefined {
+function stopRule(stopWhen: Sweep['stopWhen'], onStop: () => void): Breaker | undefined {
   const { p99Ms, errorRate } = stopWhen;
   if (p99Ms === undefined && errorRate === undefined) return undefined;
   let breaks = 0;

@@ -36,7 +36,7 @@ export class Stamp {
 }
 
 /** Fills `{name}` placeholders of an AADSTS message. */
-export function fillMessage(template: string, vars: Readonly<Record<string, string>>): string {
+function fillMessage(template: string, vars: Readonly<Record<string, string>>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, LockoutPolicy } from './options.js';
 
 /** How many recent wrong passwords per user are remembered (as salted hashes) to ignore repeats. */
-export const REMEMBERED_WRONG_PASSWORDS = 3;
+const REMEMBERED_WRONG_PASSWORDS = 3;
 
 interface Entry {
   failures: number;

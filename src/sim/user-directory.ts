@@ -59,7 +59,7 @@ export class UserDirectory {
 }
 
 /** A stable GUID-shaped id derived from a name (same name, same id across runs). */
-export function guidFrom(name: string): string {
+function guidFrom(name: string): string {
   const h = createHash('sha1').update(name).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

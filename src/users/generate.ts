@@ -16,7 +16,7 @@ export interface GenerateOptions {
 }
 
 export const MAX_GENERATED_USERS = 1_000_000;
-export const PASSWORD_LENGTH = 20;
+const PASSWORD_LENGTH = 20;
 
 // Look-alikes (I l 1 O 0) are left out so a password read off a screen can be typed back; symbols
 // leave out quotes, commas, backslashes, spaces and shell metacharacters so the CSV and a shell accept them.

@@ -1,7 +1,7 @@
 import type { TestUser } from '../../protocol/test-user.js';
 import { UserPacer } from '../../users/pacing.js';
 
-export interface Credential {
+interface Credential {
   readonly username: string;
   readonly password: string;
 }
@@ -53,6 +53,6 @@ export function credentialPicker(opts: {
  * The same wrong password for a user every time: smart lockout does not count a repeated wrong password
  * again, which keeps deliberate failures from locking test accounts.
  */
-export function wrongPassword(password: string): string {
+function wrongPassword(password: string): string {
   return `${password}#wrong`;
 }

@@ -5,7 +5,7 @@ import type { RequestSpec } from '../../transport/request-spec.js';
 import { RopcRequest } from '../../transport/ropc-request.js';
 import { sendSignIn } from '../../transport/send.js';
 
-export interface SignInReply {
+interface SignInReply {
   readonly outcome: Outcome;
   readonly agent?: string;
   readonly code?: number;

@@ -26,7 +26,7 @@ export interface EntraFlags {
 }
 
 /** Flag names as commander gives them (camelCase) with the spelling users type. */
-export const ENTRA_FLAG_SPELLING: Readonly<Record<keyof Omit<EntraFlags, 'maxRateText'>, string>> = {
+const ENTRA_FLAG_SPELLING: Readonly<Record<keyof Omit<EntraFlags, 'maxRateText'>, string>> = {
   target: '--target',
   tenant: '--tenant',
   clientId: '--client-id',

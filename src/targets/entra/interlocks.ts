@@ -38,18 +38,6 @@ export interface InterlockInput {
   readonly usersName: string;
 }
 
-/**
- * Everything that must hold before a single request goes to a real tenant. Pure, so `ptaload run` and
- * `ptaload preflight` judge alike; each refusal is one sentence with its numbers and the fix.
- */
-export function interlockRefusals(input: InterlockInput): string[] {
-  const out: string[] = [];
-  const confirm = confirmRefusal(input.target.tenant, input.authority, input.confirmFlag);
-  if (confirm) out.push(confirm);
-  out.push(...loadRefusals(input));
-  return out;
-}
-
 /** A non-loopback authority needs the tenant typed again on the command line. */
 export function confirmRefusal(
   tenant: string,

@@ -1,7 +1,7 @@
 import type { Classified } from '../../outcome.js';
 import { explainConfigError } from '../../transport/aadsts-outcomes.js';
 
-export type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
+type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
 
 export interface PreflightCheck {
   readonly name: CheckName;

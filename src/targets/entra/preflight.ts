@@ -14,8 +14,6 @@ import type { EntraFlags } from './flags.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
 import { type PreflightCheck, realmVerdict, signInVerdict } from './preflight-verdicts.js';
 
-export type { CheckName, PreflightCheck } from './preflight-verdicts.js';
-
 export interface PreflightReport {
   readonly ready: boolean;
   readonly tenant: string;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { TargetError } from '../../errors.js';
 
 /** The ready line `ptaload sim` prints on stdout. */
-export interface SimReady {
+interface SimReady {
   readonly url: string;
   readonly tenant: string;
   readonly domain: string;
