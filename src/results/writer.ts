@@ -8,7 +8,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
 import { hlogHeader, hlogLine } from './hlog.js';
 import { readRun } from './reader.js';
-import { describeEvent, eventTimeMs, RESULTS_FILES, type RunInfo, type TimelineRecord } from './run-info.js';
+import { describeEvent, eventTimeMs, RESULTS_FILES, type RunInfo } from './run-info.js';
 
 const OWN_FILES = new Set<string>(Object.values(RESULTS_FILES));
 
@@ -60,11 +60,7 @@ export class ResultsWriter {
     return writer;
   }
 
-  get run(): RunInfo {
-    return this.current;
-  }
-
-  path(file: keyof typeof RESULTS_FILES): string {
+  private path(file: keyof typeof RESULTS_FILES): string {
     return join(this.dir, RESULTS_FILES[file]);
   }
 
@@ -72,20 +68,6 @@ export class ResultsWriter {
   updateRun(patch: Partial<RunInfo>): Promise<void> {
     return this.enqueue(async () => {
       this.current = { ...this.current, ...patch };
-      await writeFileAtomic(this.path('run'), json(this.current));
-    });
-  }
-
-  addTimeline(record: TimelineRecord): Promise<void> {
-    return this.enqueue(async () => {
-      this.current = { ...this.current, timeline: [...this.current.timeline, record] };
-      await writeFileAtomic(this.path('run'), json(this.current));
-    });
-  }
-
-  addNote(note: string): Promise<void> {
-    return this.enqueue(async () => {
-      this.current = { ...this.current, notes: [...this.current.notes, note] };
       await writeFileAtomic(this.path('run'), json(this.current));
     });
   }
