@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AadstsCode, TokenErrorBody } from '../protocol/token.js';
+import type { AadstsCode } from '../protocol/aadsts.js';
+import type { TokenErrorBody } from '../protocol/token.js';
 import type { Clock } from './options.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AADSTS } from '../protocol/token.js';
+import { AADSTS } from '../protocol/aadsts.js';
 import type { AdminApi } from './admin-api.js';
 import { type DiscoveryContext, instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';

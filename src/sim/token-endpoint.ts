@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
-import { AADSTS, type AadstsCode, AGENT_HEADER } from '../protocol/token.js';
+import { AADSTS, type AadstsCode } from '../protocol/aadsts.js';
+import { AGENT_HEADER } from '../protocol/token.js';
 import type { Agent } from './agent.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
 import type { SmartLockout } from './lockout.js';

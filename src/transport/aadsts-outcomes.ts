@@ -1,5 +1,17 @@
+/** The code map: which outcome class each AADSTS code falls in, and what to do about configuration errors. */
 import type { Classified, Outcome } from '../outcome.js';
-import { AADSTS } from '../protocol/token.js';
+import { AADSTS } from '../protocol/aadsts.js';
+
+/**
+ * Throttling codes. 50196 is about one user and one app (a "client request loop"): that user cools down.
+ * 90055 and 90024 are about the whole tenant: the whole run backs off.
+ */
+export const USER_THROTTLE_CODES: readonly number[] = [AADSTS.requestLoop.code];
+export const TENANT_THROTTLE_CODES: readonly number[] = [
+  AADSTS.tenantThrottled.code,
+  AADSTS.budgetExceeded.code,
+];
+const THROTTLE_CODES = [...USER_THROTTLE_CODES, ...TENANT_THROTTLE_CODES];
 
 /** Configuration errors: the AADSTS code and what an administrator should do about it. */
 const EXPLANATIONS: ReadonlyMap<number, string> = new Map<number, string>([
@@ -36,53 +48,81 @@ const EXPLANATIONS: ReadonlyMap<number, string> = new Map<number, string>([
     "the endpoint refused the password grant (ROPC). Use a work-or-school tenant's v2.0 endpoint (tenant GUID or domain, not 'consumers'); personal Microsoft accounts cannot use ROPC",
   ],
   [
-    7000215,
+    AADSTS.genericTenant.code,
+    "the password grant is refused on /common and /consumers. Set target.tenant to the tenant GUID or a verified domain (or 'organizations')",
+  ],
+  [
+    AADSTS.postOnly.code,
+    'something sent the token request as a GET: ptaload always POSTs, so a proxy or redirect between here and Entra is rewriting requests; let the authority host through untouched',
+  ],
+  [
+    AADSTS.wrongSecret.code,
     'the client secret is wrong. Put the secret\'s value (not its "Secret ID") from App registrations → your app → Certificates & secrets into the environment variable named by target.clientSecretEnv',
   ],
   [
-    7000222,
+    AADSTS.expiredSecret.code,
     'the client secret has expired. Create a new one under App registrations → your app → Certificates & secrets and put it into the environment variable named by target.clientSecretEnv',
   ],
   [
-    700025,
+    AADSTS.publicClientWithSecret.code,
     'the app is a public client, yet a client secret was sent. Remove target.clientSecretEnv from the profile (or empty that variable)',
   ],
   [
-    500011,
+    AADSTS.resourceNotFound.code,
     'the resource named in the scope is not in this tenant. Fix target.scope (e.g. https://graph.microsoft.com/.default) or add the API to the tenant',
   ],
   [
-    50059,
+    AADSTS.tenantUnknown.code,
     "Entra could not tell which tenant to use. Give target.tenant as the tenant GUID or a verified domain rather than 'common' or 'organizations'",
   ],
 ]);
 
 /**
- * Which outcome class each AADSTS code falls in. Codes not listed land in `other` with the code kept,
- * except the PTA range 80000–80099, which is always the agent path failing (`pta_error`).
+ * Which outcome class each AADSTS code falls in (pta-facts.md). Codes not listed land in `other` with the
+ * code kept, except the PTA range 80000–80099, which is always the agent path failing (`pta_error`).
  *
  * 80012 (sign-in outside the logon hours AD allows the user) is filed under `disabled`: the agent and AD
  * worked and gave a correct, policy-driven "not now" about the account, like a disabled account; it is not
  * a PTA failure (it must not trip PTA-failure breakers) nor a wrong password (it must not count towards
- * the wrong-password pacing). The code itself is still counted verbatim.
+ * the wrong-password pacing). 80004 (the UPN sent does not match the on-prem one) is the user's error, not
+ * the agent's, so it sits with `user_not_found`. The code itself is always counted verbatim.
  */
 const OUTCOME_OF_CODE: ReadonlyMap<number, Outcome> = new Map<number, Outcome>([
   [AADSTS.invalidPassword.code, 'invalid_credentials'],
   [AADSTS.userNotFound.code, 'user_not_found'],
+  [AADSTS.ptaWrongUpn.code, 'user_not_found'],
   [AADSTS.locked.code, 'locked'],
   [AADSTS.disabled.code, 'disabled'],
   [AADSTS.ptaLogonHours.code, 'disabled'],
   [AADSTS.passwordExpired.code, 'password_expired'],
-  [AADSTS.mfaRequired.code, 'mfa_required'],
-  [AADSTS.mfaRegistration.code, 'mfa_required'],
-  [AADSTS.caBlocked.code, 'ca_blocked'],
+  [AADSTS.onPremPasswordExpired.code, 'password_expired'],
+  ...[
+    AADSTS.mfaRequired,
+    AADSTS.mfaRegistration,
+    AADSTS.mfaEnrolment,
+    AADSTS.strongAuthRequired,
+    AADSTS.mfaPresentation,
+    AADSTS.externalChallenge,
+  ].map((e) => [e.code, 'mfa_required'] as [number, Outcome]),
+  ...[
+    AADSTS.caBlocked,
+    AADSTS.caDeviceNotCompliant,
+    AADSTS.caDeviceNotJoined,
+    AADSTS.caAppNotApproved,
+    AADSTS.caProofUp,
+    AADSTS.caRiskBlocked,
+    AADSTS.securityDefaults,
+  ].map((e) => [e.code, 'ca_blocked'] as [number, Outcome]),
   [AADSTS.ptaUnavailable.code, 'pta_unavailable'],
   [AADSTS.ptaTimeout.code, 'pta_timeout'],
   [AADSTS.ptaMaxElapsed.code, 'pta_timeout'],
+  [AADSTS.ptaInvalidResponse.code, 'pta_error'],
   [AADSTS.ptaUnknown.code, 'pta_error'],
   [AADSTS.ptaAdError.code, 'pta_error'],
   [AADSTS.ptaDecrypt.code, 'pta_error'],
+  [AADSTS.ptaNoKey.code, 'pta_error'],
   [AADSTS.ptaTimeSkew.code, 'pta_error'],
+  ...THROTTLE_CODES.map((code) => [code, 'throttled'] as [number, Outcome]),
   ...[...EXPLANATIONS.keys()].map((code) => [code, 'config_error'] as [number, Outcome]),
 ]);
 

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AADSTS } from '../../src/protocol/token.js';
+import { AADSTS } from '../../src/protocol/aadsts.js';
 import { classify } from '../../src/transport/classify.js';
 import { createDispatcher } from '../../src/transport/dispatcher.js';
 import { sendSignIn } from '../../src/transport/send.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { request } from 'undici';
-import { AADSTS } from '../../src/protocol/token.js';
+import { AADSTS } from '../../src/protocol/aadsts.js';
 import { ALICE, assertEntraError, ropc, sim } from './sim-client.js';
 
 const s = await sim();
@@ -104,7 +104,8 @@ test('reasonable scopes are accepted and odd ones refused', async () => {
 test('user outcomes: not found, wrong password, disabled, expired, MFA', async () => {
   const missing = await ropc(s, { username: 'nobody@contoso.test' });
   assertEntraError(missing, 50034, 400, 'invalid_grant');
-  assert.match(String(missing.json.error_description), /nobody@contoso\.test does not exist/);
+  assert.match(String(missing.json.error_description), /The user account \{EmailHidden\} does not exist/);
+  assert.doesNotMatch(String(missing.json.error_description), /nobody/, 'Entra no longer names the UPN');
   assert.equal(missing.agent, undefined, 'decided in the cloud, no agent asked');
 
   const wrong = await ropc(s, { username: 'bob@contoso.test', password: 'not-it' });

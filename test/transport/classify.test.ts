@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AADSTS } from '../../src/protocol/token.js';
+import { AADSTS, AADSTS_BY_CODE } from '../../src/protocol/aadsts.js';
 import { explainConfigError, outcomeOfCode } from '../../src/transport/aadsts-outcomes.js';
 import { classify, parseRetryAfter, scanErrorCode } from '../../src/transport/classify.js';
 import { classifyError } from '../../src/transport/classify-error.js';
@@ -8,24 +8,41 @@ import { entraError, TOKEN_REPLY } from './reply-server.js';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-/** The taxonomy of issue 3, written out by hand (not derived from the code under test). */
+/** The code map of pta-facts.md and issue 11, written out by hand (not derived from the code under test). */
 const EXPECTED: Record<number, string> = {
   50126: 'invalid_credentials',
   50034: 'user_not_found',
+  80004: 'user_not_found',
   50053: 'locked',
   50057: 'disabled',
+  80012: 'disabled',
   50055: 'password_expired',
+  50144: 'password_expired',
   50076: 'mfa_required',
   50079: 'mfa_required',
+  50072: 'mfa_required',
+  50074: 'mfa_required',
+  50078: 'mfa_required',
+  50158: 'mfa_required',
   53003: 'ca_blocked',
+  53000: 'ca_blocked',
+  53001: 'ca_blocked',
+  53002: 'ca_blocked',
+  53004: 'ca_blocked',
+  530032: 'ca_blocked',
+  530035: 'ca_blocked',
   80001: 'pta_unavailable',
   80002: 'pta_timeout',
   80014: 'pta_timeout',
+  80003: 'pta_error',
   80005: 'pta_error',
   80007: 'pta_error',
   80010: 'pta_error',
+  80011: 'pta_error',
   80013: 'pta_error',
-  80012: 'disabled',
+  50196: 'throttled',
+  90055: 'throttled',
+  90024: 'throttled',
   7000218: 'config_error',
   700016: 'config_error',
   90002: 'config_error',
@@ -34,17 +51,41 @@ const EXPECTED: Record<number, string> = {
   900144: 'config_error',
   90014: 'config_error',
   70003: 'config_error',
+  9001023: 'config_error',
+  700025: 'config_error',
+  7000215: 'config_error',
+  7000222: 'config_error',
+  900561: 'config_error',
+  500011: 'config_error',
+  50059: 'config_error',
 };
 
 describe('classify: Entra replies', () => {
-  for (const entry of Object.values(AADSTS)) {
-    test(`AADSTS${entry.code} → ${EXPECTED[entry.code]}`, () => {
-      const body = JSON.stringify(entraError(entry.code, entry.error, entry.message));
+  for (const [code, outcome] of Object.entries(EXPECTED).map(([k, v]) => [Number(k), v] as const)) {
+    test(`AADSTS${code} → ${outcome}`, () => {
+      const entry = AADSTS_BY_CODE.get(code);
+      assert.ok(entry, `AADSTS${code} is in the shared catalogue, so the sim can send it`);
+      const body = JSON.stringify(entraError(code, entry.error, entry.message));
       const c = classify(entry.status, body, JSON_TYPE);
-      assert.equal(c.outcome, EXPECTED[entry.code]);
-      assert.equal(c.code, entry.code);
+      assert.equal(c.outcome, outcome);
+      assert.equal(c.code, code);
+      assert.equal(outcomeOfCode(code), outcome);
     });
   }
+
+  test('every code in the catalogue has its class in the table above', () => {
+    const missing = Object.values(AADSTS)
+      .map((e) => e.code)
+      .filter((code) => EXPECTED[code] === undefined);
+    assert.deepEqual(missing, []);
+  });
+
+  test('every configuration error has advice of its own', () => {
+    for (const [code, outcome] of Object.entries(EXPECTED)) {
+      if (outcome !== 'config_error') continue;
+      assert.doesNotMatch(explainConfigError(Number(code)), /refused the request as misconfigured/, code);
+    }
+  });
 
   test('a token reply is a success, read or drained unread', () => {
     assert.equal(classify(200, JSON.stringify(TOKEN_REPLY), JSON_TYPE).outcome, 'success');
@@ -66,10 +107,12 @@ describe('classify: Entra replies', () => {
   test('unknown codes are kept verbatim as `other`; unknown 8000x are PTA errors', () => {
     const c = classify(
       400,
-      JSON.stringify(entraError(50158, 'invalid_grant', 'External security challenge not satisfied.')),
+      JSON.stringify(
+        entraError(50199, 'invalid_grant', 'For security reasons, user confirmation is required.'),
+      ),
     );
-    assert.deepEqual({ outcome: c.outcome, code: c.code }, { outcome: 'other', code: 50158 });
-    assert.match(c.detail!, /AADSTS50158: External security challenge/);
+    assert.deepEqual({ outcome: c.outcome, code: c.code }, { outcome: 'other', code: 50199 });
+    assert.match(c.detail!, /AADSTS50199: For security reasons/);
     assert.equal(classify(400, JSON.stringify(entraError(80099, 'invalid_grant', 'x'))).outcome, 'pta_error');
     assert.equal(outcomeOfCode(80099), 'pta_error');
     assert.equal(outcomeOfCode(81000), undefined);

@@ -97,7 +97,9 @@ export function signInVerdict(
         );
       case 'throttled':
         return fail(
-          `Entra throttled the sign-in (HTTP 429${c.retryAfterS !== undefined ? `, retry after ${c.retryAfterS} s` : ''}): wait before trying again.`,
+          c.code === 50196
+            ? `Entra throttled ${username}${code}: the same user signed in to this app too often (a "client request loop"). Wait a few minutes before trying again, and keep target.pacing.perUserPerMinute low.`
+            : `Entra throttled the sign-in${code || ' (HTTP 429)'}${c.retryAfterS !== undefined ? `, retry after ${c.retryAfterS} s` : ''}: the tenant is getting too many requests; wait before trying again.`,
         );
       default:
         return fail(
