@@ -220,8 +220,6 @@ export const AADSTS = {
   ),
 } as const satisfies Record<string, AadstsCode>;
 
-export type AadstsName = keyof typeof AADSTS;
-
 /** Lookup by numeric code. */
 export const AADSTS_BY_CODE: ReadonlyMap<number, AadstsCode> = new Map(
   Object.values(AADSTS).map((e) => [e.code, e]),

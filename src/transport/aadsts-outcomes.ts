@@ -6,11 +6,8 @@ import { AADSTS } from '../protocol/aadsts.js';
  * Throttling codes. 50196 is about one user and one app (a "client request loop"): that user cools down.
  * 90055 and 90024 are about the whole tenant: the whole run backs off.
  */
-export const USER_THROTTLE_CODES: readonly number[] = [AADSTS.requestLoop.code];
-export const TENANT_THROTTLE_CODES: readonly number[] = [
-  AADSTS.tenantThrottled.code,
-  AADSTS.budgetExceeded.code,
-];
+const USER_THROTTLE_CODES: readonly number[] = [AADSTS.requestLoop.code];
+const TENANT_THROTTLE_CODES: readonly number[] = [AADSTS.tenantThrottled.code, AADSTS.budgetExceeded.code];
 const THROTTLE_CODES = [...USER_THROTTLE_CODES, ...TENANT_THROTTLE_CODES];
 
 /** Configuration errors: the AADSTS code and what an administrator should do about it. */
