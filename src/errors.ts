@@ -4,6 +4,8 @@ export const EXIT = {
   failed: 1,
   badInput: 2,
   target: 3,
+  /** A bug in ptaload itself (anything thrown that is not a PtaloadError). */
+  internal: 70,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,4 +1,5 @@
 import { EXIT, PtaloadError } from '../errors.js';
+import { toolVersion } from '../version.js';
 
 /**
  * Turns anything thrown into one paragraph on stderr and an exit code. Users never see a stack trace
@@ -10,12 +11,15 @@ export function reportFailure(err: unknown): number {
     if (process.env.PTALOAD_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(
-    `ptaload: unexpected internal error: ${message}. This is a bug in ptaload; run again with PTALOAD_DEBUG=1 for details and report it.\n`,
-  );
+  process.stderr.write(`${internalErrorText(err)}\n`);
   if (process.env.PTALOAD_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
-  return EXIT.failed;
+  return EXIT.internal;
+}
+
+/** Anything that is not a PtaloadError is ptaload's fault, not the user's: say so, and what a useful report holds. */
+function internalErrorText(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `ptaload: internal error: ${message}. This is a bug in ptaload ${toolVersion()}, not a problem with your profile, flags or tenant. Please report it to the ptaload maintainers with the command you ran, the ptaload and Node.js versions, and the output of the same command run again with PTALOAD_DEBUG=1 (it adds the stack trace; remove passwords and secrets first). Exit code 70.`;
 }
 
 /** Wraps a command action so its failures become exit codes (set, not forced, so pending output drains). */
