@@ -72,7 +72,7 @@ export interface FailoverFigures {
 
 export function failoverFigures(run: RunInfo, series: readonly IntervalStats[]): FailoverFigures[] {
   const disruptive = run.timeline
-    .filter((r) => (DISRUPTIVE_ACTIONS as readonly string[]).includes(r.action))
+    .filter((r) => DISRUPTIVE_ACTIONS.has(r.action))
     .sort((a, b) => eventTimeMs(a) - eventTimeMs(b));
   const runEndS = series.length > 0 ? series[series.length - 1]!.endS : 0;
   return disruptive.map((record, i) => {
@@ -178,8 +178,7 @@ function siteOf(run: RunInfo, agent: string): string | undefined {
   const initial = run.agents.find((a) => a.name === agent)?.site;
   if (initial !== undefined) return initial;
   const added = run.timeline.find((r) => r.action === 'add' && r.agent === agent);
-  const site = added?.site ?? added?.detail?.site;
-  return typeof site === 'string' ? site : undefined;
+  return added?.site;
 }
 
 function baseline(series: readonly IntervalStats[], atS: number): number | null {
@@ -212,7 +211,7 @@ function recovery(window: readonly IntervalStats[], atS: number, toleranceMs: nu
 function affected(run: RunInfo, record: TimelineRecord, atMs: number): string[] {
   if (record.action !== 'fail-site') return record.agent ? [record.agent] : [];
   const listed = record.detail?.agents;
-  if (Array.isArray(listed) && listed.every((a) => typeof a === 'string')) return listed as string[];
+  if (listed) return [...listed];
   const names = new Set(run.agents.filter((a) => a.site === record.site).map((a) => a.name));
   for (const r of run.timeline) {
     if (r.action !== 'add' || !r.agent || eventTimeMs(r) > atMs) continue;

@@ -207,17 +207,13 @@ export class RunAnalyser {
     const seen = this.series.filter((s) => (s.agents[name]?.count ?? 0) > 0);
     const info = this.run.agents.find((a) => a.name === name);
     const added = this.run.timeline.find((r) => r.action === 'add' && r.agent === name);
-    const detail = (key: string): string | null => {
-      const v = added?.detail?.[key];
-      return typeof v === 'string' ? v : null;
-    };
     const requests = total(byOutcome);
     return {
       requests,
       share: attributed > 0 ? round3(requests / attributed) : 0,
       byOutcome,
-      version: info?.version ?? detail('version'),
-      site: info?.site ?? added?.site ?? detail('site'),
+      version: info?.version ?? added?.detail?.version ?? null,
+      site: info?.site ?? added?.site ?? null,
       firstSeenS: seen[0]?.startS ?? 0,
       lastSeenS: seen[seen.length - 1]?.endS ?? 0,
     };

@@ -21,18 +21,34 @@ const hookSchema = z.object({
   stderr: z.string(),
 });
 
+/** The profile's timeline actions; run-once's toRecord does not compile if the profile grows one this lacks. */
+const TIMELINE_ACTIONS = ['add', 'remove', 'degrade', 'restore', 'fail-site', 'restore-site'] as const;
+export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
+/** Action-specific facts. Loose: keys this version does not know are kept, not dropped, when a folder is rewritten. */
+const timelineDetailSchema = z.looseObject({
+  /** The agents the event touched: one, or all of a site's. */
+  agents: z.array(z.string()).optional(),
+  /** degrade */
+  slowFactor: z.number().optional(),
+  errorRate: z.number().optional(),
+  /** add: the added agent's spec */
+  version: z.string().optional(),
+  cores: z.number().optional(),
+  capacity: z.number().optional(),
+});
+
 /** One agent-timeline event as it happened (or failed to). */
-export const timelineRecordSchema = z.object({
+const timelineRecordSchema = z.object({
   /** Planned offset from the run's start, ms. */
   atMs: z.number(),
   /** When it was actually applied, ms since the run's start. */
   appliedAtMs: z.number().optional(),
-  action: z.string(),
+  action: z.enum(TIMELINE_ACTIONS),
   agent: z.string().optional(),
   site: z.string().optional(),
   mode: z.string().optional(),
-  /** Action-specific facts: an added agent's spec, a degrade's slowFactor/errorRate, the agents a site took down. */
-  detail: z.record(z.string(), z.unknown()).optional(),
+  detail: timelineDetailSchema.optional(),
   ok: z.boolean(),
   error: z.string().optional(),
   hook: hookSchema.optional(),
@@ -83,7 +99,7 @@ export const runInfoSchema = z.object({
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
 /** Timeline actions that take capacity away: each gets failover figures in the summary. */
-export const DISRUPTIVE_ACTIONS = ['remove', 'degrade', 'fail-site'] as const;
+export const DISRUPTIVE_ACTIONS: ReadonlySet<TimelineAction> = new Set(['remove', 'degrade', 'fail-site']);
 
 /** When an event took effect: applied time if known, else planned. */
 export function eventTimeMs(record: TimelineRecord): number {

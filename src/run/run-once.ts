@@ -4,7 +4,7 @@ import { EXIT, type ExitCode } from '../errors.js';
 import { type Breaker, type LoadPlan, runLoad, type TimelineOutcome } from '../load/coordinator.js';
 import type { Profile } from '../profile/schema.js';
 import { rebuildReports } from '../report/rebuild.js';
-import type { RunInfo, TimelineRecord } from '../results/run-info.js';
+import { describeEvent, eventTimeMs, type RunInfo, type TimelineRecord } from '../results/run-info.js';
 import { ResultsWriter } from '../results/writer.js';
 import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
@@ -93,8 +93,9 @@ export async function runProfile(
           hooks.interval?.(record, histograms);
         },
         timeline: async (outcome) => {
-          timeline.push(toRecord(outcome));
-          hooks.log(describeEvent(outcome));
+          const record = toRecord(outcome);
+          timeline.push(record);
+          hooks.log(logLine(record));
           await writer.updateRun({ timeline: [...timeline] });
         },
         note: (text) => {
@@ -146,7 +147,7 @@ function toRecord(o: TimelineOutcome): TimelineRecord {
     ...('site' in e ? { site: e.site } : {}),
     ...('mode' in e ? { mode: e.mode } : {}),
     detail: {
-      agents: o.agents,
+      agents: [...o.agents],
       ...(e.action === 'degrade' ? { slowFactor: e.slowFactor, errorRate: e.errorRate } : {}),
       ...(e.action === 'add'
         ? { version: e.agent.version, cores: e.agent.cores, capacity: e.agent.capacity }
@@ -159,21 +160,10 @@ function toRecord(o: TimelineOutcome): TimelineRecord {
   };
 }
 
-function describeEvent(o: TimelineOutcome): string {
-  const e = o.event;
-  const who =
-    'agent' in e
-      ? typeof e.agent === 'string'
-        ? e.agent
-        : e.agent.name
-      : 'site' in e
-        ? `site ${e.site}`
-        : '';
-  const mode = 'mode' in e ? ` (${e.mode})` : '';
-  const at = `${(o.appliedAtMs / 1000).toFixed(1)}s`;
-  return o.ok
-    ? `[${at}] ${e.action} ${who}${mode}`
-    : `[${at}] ${e.action} ${who}${mode} FAILED: ${o.error ?? 'unknown error'}`;
+/** `[12.0s] remove agent-2 (crash)`, with the error when it failed. */
+function logLine(r: TimelineRecord): string {
+  const at = `[${(eventTimeMs(r) / 1000).toFixed(1)}s]`;
+  return `${at} ${describeEvent(r)}${r.ok ? '' : `: ${r.error ?? 'unknown error'}`}`;
 }
 
 function phaseSpans(profile: Profile): RunInfo['phases'] {

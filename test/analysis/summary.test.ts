@@ -4,6 +4,7 @@ import { FAILOVER_RULES } from '../../src/analysis/failover.js';
 import { analyse, buildSummary } from '../../src/analysis/summary.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../../src/outcome.js';
 import { parseThreshold } from '../../src/profile/thresholds.js';
+import type { TimelineRecord } from '../../src/results/run-info.js';
 import { CRASH_AT_MS, fromRaw, INTERVALS, syntheticRun, TIMEOUT_INTERVALS } from '../report/fixture.js';
 
 const ms = (us: number) => Math.round(us) / 1000;
@@ -176,7 +177,7 @@ test('failover: no recovery inside the window is null; no baseline before the ev
 test('failover: an event a millisecond early does not borrow the interval before it; a lost agent’s count stops at its return', () => {
   const { run, intervals } = syntheticRun();
   const rejoin = 19_000;
-  const timeline = [
+  const timeline: TimelineRecord[] = [
     { ...run.timeline[0]!, appliedAtMs: CRASH_AT_MS - 1 },
     {
       atMs: rejoin,
