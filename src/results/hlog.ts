@@ -16,7 +16,7 @@ const MAX_VALUE_UNIT_RATIO = 1000;
 export function hlogHeader(startEpochMs: number, toolVersion: string): string {
   const startS = (startEpochMs / 1000).toFixed(3);
   return [
-    `#[Logged with ptaload ${toolVersion}; values in microseconds, tags are agent/outcome]`,
+    `#[Logged with ptaload ${toolVersion}; values in microseconds, tags are agent/outcome, untagged lines are tenant-wide totals]`,
     `#[Histogram log format version ${HLOG_VERSION}]`,
     `#[StartTime: ${startS} (seconds since epoch), ${new Date(startEpochMs).toString()}]`,
     `#[BaseTime: ${startS} (seconds since epoch)]`,
@@ -25,13 +25,17 @@ export function hlogHeader(startEpochMs: number, toolVersion: string): string {
   ].join('\n');
 }
 
-/** One tagged interval line, newline included. */
-export function hlogLine(tag: SeriesTag, startMs: number, endMs: number, h: Histogram): string {
+/**
+ * One interval line, newline included: tagged `agent/outcome`, or untagged (tag '') for the tenant-wide total
+ * of the interval. HdrHistogram's HistogramLogProcessor reads only untagged lines unless told a tag, so a log
+ * without them makes it fail by default; our own reader skips them (the tagged lines carry every sample).
+ */
+export function hlogLine(tag: SeriesTag | '', startMs: number, endMs: number, h: Histogram): string {
   const encoded = encodeHistogram(h);
   const start = (startMs / 1000).toFixed(3);
   const length = ((endMs - startMs) / 1000).toFixed(3);
   const max = (h.maxValue / MAX_VALUE_UNIT_RATIO).toFixed(3);
-  return `Tag=${tag},${start},${length},${max},${encoded}\n`;
+  return `${tag === '' ? '' : `Tag=${tag},`}${start},${length},${max},${encoded}\n`;
 }
 
 export type HlogLine =

@@ -178,7 +178,8 @@ async function* hlogGroups(file: string, notes: string[]): AsyncGenerator<HlogGr
   let group: HlogGroup | undefined;
   for await (const { line, n, cutShort } of numberedLines(file)) {
     const parsed = parseHlogLine(line);
-    if (parsed.kind === 'skip') continue;
+    // Untagged lines are the interval's tenant-wide total (added in 0.2): the tagged lines already hold it.
+    if (parsed.kind === 'skip' || (parsed.kind === 'interval' && parsed.tag === '')) continue;
     let histogram: Histogram | undefined;
     let problem = parsed.kind === 'bad' ? parsed.reason : undefined;
     if (parsed.kind === 'interval') {

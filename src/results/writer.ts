@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ResultsError } from '../errors.js';
 import { intervalStats } from '../metrics/interval-stats.js';
 import type { Histogram } from '../metrics/latency.js';
+import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
@@ -76,7 +77,9 @@ export class ResultsWriter {
   appendInterval(record: IntervalRecord, histograms: ReadonlyMap<SeriesTag, Histogram>): Promise<void> {
     return this.enqueue(async () => {
       const tags = [...histograms.keys()].filter((t) => histograms.get(t)!.totalCount > 0).sort();
-      const lines = tags.map((t) => hlogLine(t, record.startMs, record.endMs, histograms.get(t)!)).join('');
+      const tagged = tags.map((t) => hlogLine(t, record.startMs, record.endMs, histograms.get(t)!));
+      const total = tags.length > 0 ? addHistograms(tags.map((t) => histograms.get(t)!)) : undefined;
+      const lines = (total ? hlogLine('', record.startMs, record.endMs, total) : '') + tagged.join('');
       const stats = intervalStats(record, histograms);
       const events = this.current.timeline
         .filter((r) => eventTimeMs(r) >= record.startMs && eventTimeMs(r) < record.endMs)

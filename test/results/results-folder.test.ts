@@ -60,7 +60,15 @@ test("the interval log is standard: hdr-histogram-js's own HistogramLogReader re
   const reader = new hdr.HistogramLogReader(text);
   const counts = new Map<string, number>();
   let lines = 0;
+  let untagged = 0;
+  let untaggedCount = 0;
   for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) {
+    if (h.tag === 'NO TAG') {
+      // The tenant-wide total HistogramLogProcessor reads by default.
+      untagged++;
+      untaggedCount += h.totalCount;
+      continue;
+    }
     lines++;
     counts.set(h.tag, (counts.get(h.tag) ?? 0) + h.totalCount);
     // Timestamps are relative to BaseTime = the run's start, so absolute times land on the run's clock.
@@ -69,7 +77,9 @@ test("the interval log is standard: hdr-histogram-js's own HistogramLogReader re
   }
   const expected = new Map<string, number>();
   let expectedLines = 0;
+  let nonEmpty = 0;
   for (const { histograms } of synthetic.intervals) {
+    if ([...histograms.values()].some((h) => h.totalCount > 0)) nonEmpty++;
     for (const [tag, h] of histograms) {
       expectedLines++;
       expected.set(tag, (expected.get(tag) ?? 0) + h.totalCount);
@@ -77,7 +87,12 @@ test("the interval log is standard: hdr-histogram-js's own HistogramLogReader re
   }
   assert.equal(lines, expectedLines);
   assert.deepEqual(new Map([...counts].sort()), new Map([...expected].sort()));
-  assert.deepEqual(hdr.listTags(text).sort(), [...expected.keys()].sort());
+  assert.equal(untagged, nonEmpty, 'one untagged total per interval with samples');
+  assert.equal(
+    untaggedCount,
+    [...expected.values()].reduce((a, b) => a + b, 0),
+  );
+  assert.deepEqual(hdr.listTags(text).sort(), ['NO TAG', ...expected.keys()].sort());
 });
 
 test('an interrupted run (no summary, last line cut mid-write) is still readable, with a note', async () => {
