@@ -6,6 +6,12 @@ import { OUTCOMES } from '../outcome.js';
  * per-agent figures go to agents.csv in long form (one row per interval × agent), because agents can join
  * mid-run and a CSV cannot grow columns after its header is written.
  */
+/**
+ * Absolute UTC times of the interval (ISO 8601, ms), so rows line up with the agents' own monitoring. Last in
+ * both files: they came after the first version, and scripts reading columns by position keep working.
+ */
+const UTC_COLUMNS = ['utc_start', 'utc_end'] as const;
+
 export const TIMESERIES_COLUMNS = [
   't_start_s',
   't_end_s',
@@ -24,6 +30,7 @@ export const TIMESERIES_COLUMNS = [
   'tenant_p90_ms',
   'tenant_p99_ms',
   'tenant_max_ms',
+  ...UTC_COLUMNS,
 ] as const;
 
 export const AGENT_COLUMNS = [
@@ -36,6 +43,7 @@ export const AGENT_COLUMNS = [
   'p99_ms',
   'max_ms',
   ...OUTCOMES,
+  ...UTC_COLUMNS,
 ] as const;
 
 /** RFC 4180 quoting, only where needed; a missing figure (no replies) is an empty cell. */
@@ -53,8 +61,15 @@ export function csvHeader(columns: readonly string[]): string {
   return row(columns);
 }
 
-/** `events`: labels of timeline events that took effect during the interval, joined by ';'. */
-export function timeseriesRow(s: IntervalStats, events: readonly string[]): string {
+function utc(epochMs: number, offsetS: number): string {
+  return new Date(Math.round(epochMs + offsetS * 1000)).toISOString();
+}
+
+/**
+ * `events`: labels of timeline events that took effect during the interval, joined by ';'. `epochMs` is the
+ * run's time zero (the schedule's start) as ms since the epoch.
+ */
+export function timeseriesRow(s: IntervalStats, events: readonly string[], epochMs: number): string {
   return row([
     s.startS,
     s.endS,
@@ -73,10 +88,12 @@ export function timeseriesRow(s: IntervalStats, events: readonly string[]): stri
     s.tenant.p90,
     s.tenant.p99,
     s.tenant.max,
+    utc(epochMs, s.startS),
+    utc(epochMs, s.endS),
   ]);
 }
 
-export function agentRows(s: IntervalStats): string {
+export function agentRows(s: IntervalStats, epochMs: number): string {
   return Object.entries(s.agents)
     .map(([name, a]) =>
       row([
@@ -89,6 +106,8 @@ export function agentRows(s: IntervalStats): string {
         a.p99,
         a.max,
         ...OUTCOMES.map((o) => a.byOutcome[o]),
+        utc(epochMs, s.startS),
+        utc(epochMs, s.endS),
       ]),
     )
     .join('');

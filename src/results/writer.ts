@@ -85,8 +85,8 @@ export class ResultsWriter {
         .filter((r) => eventTimeMs(r) >= record.startMs && eventTimeMs(r) < record.endMs)
         .map(describeEvent);
       if (lines) await appendFile(this.path('hlog'), lines);
-      await appendFile(this.path('timeseries'), timeseriesRow(stats, events));
-      const rows = agentRows(stats);
+      await appendFile(this.path('timeseries'), timeseriesRow(stats, events, this.current.startEpochMs));
+      const rows = agentRows(stats, this.current.startEpochMs);
       if (rows) await appendFile(this.path('agents'), rows);
       // Last: a record in intervals.jsonl is what makes the interval count when the folder is read back.
       await appendFile(this.path('intervals'), `${JSON.stringify(record)}\n`);

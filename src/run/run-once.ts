@@ -83,6 +83,7 @@ export async function runProfile(
   const plan: LoadPlan = settings.plan;
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
+  let scheduleStartKnown = false;
   try {
     result = await runLoad(
       plan,
@@ -102,7 +103,15 @@ export async function runProfile(
           notes.push(text);
           hooks.log(`note: ${text}`);
         },
-        ...(hooks.progress ? { progress: hooks.progress } : {}),
+        progress: (live) => {
+          if (!scheduleStartKnown && live.elapsedMs > 0) {
+            // The schedule's time zero, so the CSVs' UTC columns are right from the first interval on
+            // (run.json gets the coordinator's exact figure when the run ends).
+            scheduleStartKnown = true;
+            void writer.updateRun({ startEpochMs: Math.round(Date.now() - live.elapsedMs) });
+          }
+          hooks.progress?.(live);
+        },
       },
       { signal, breakers: breakersFor(profile, target), ...(extra.until ? { until: extra.until } : {}) },
     );

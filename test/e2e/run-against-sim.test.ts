@@ -53,6 +53,14 @@ test('a run against the simulated tenant writes a consistent results folder', as
   }
   const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
   assert.equal(run.status, 'completed');
+  // Absolute UTC times in the CSV sit on the run's clock: the first interval starts at time zero.
+  const csv = (await readFile(join(out, 'timeseries.csv'), 'utf8')).trim().split('\n');
+  const head = csv[0]!.split(',');
+  const firstStart = Date.parse(csv[1]!.split(',')[head.indexOf('utc_start')]!);
+  assert.ok(
+    Math.abs(firstStart - run.startEpochMs) < 1000,
+    `utc_start ${new Date(firstStart).toISOString()} is the run's start ${new Date(run.startEpochMs).toISOString()}`,
+  );
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
 
   // Counts add up: every request sent was answered or was still in flight at the stop.
@@ -73,16 +81,20 @@ test('a run against the simulated tenant writes a consistent results folder', as
   assert.equal(perAgent, summary.latencyMs.tenant.count);
   assert.equal(summary.latencyMs.tenant.count, summary.requests.completed);
 
-  // The interval log, read back with HdrHistogram's own reader, holds exactly the replies.
+  // The interval log, read back with HdrHistogram's own reader, holds exactly the replies: once in the
+  // untagged tenant-wide totals (HistogramLogProcessor's default), once across the agent/outcome tags.
   const hlog = await readFile(join(out, 'intervals.hlog'), 'utf8');
   const reader = new hdr.HistogramLogReader(hlog);
   const total = hdr.build({ bitBucketSize: 64 });
+  let tagged = 0;
   let h = reader.nextIntervalHistogram();
   while (h) {
-    total.add(h);
+    if (h.tag === 'NO TAG') total.add(h);
+    else tagged += h.totalCount;
     h = reader.nextIntervalHistogram();
   }
   assert.equal(total.totalCount, summary.requests.completed);
+  assert.equal(tagged, summary.requests.completed);
   const p99FromLog = total.getValueAtPercentile(99) / 1000;
   assert.ok(
     Math.abs(p99FromLog - summary.latencyMs.tenant.p99) <= Math.max(0.01, p99FromLog * 0.002),

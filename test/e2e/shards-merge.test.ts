@@ -22,7 +22,10 @@ load:
 async function hlogTotal(dir: string): Promise<hdr.Histogram> {
   const reader = new hdr.HistogramLogReader(await readFile(join(dir, 'intervals.hlog'), 'utf8'));
   const total = hdr.build({ bitBucketSize: 64 });
-  for (let h = reader.nextIntervalHistogram(); h; h = reader.nextIntervalHistogram()) total.add(h);
+  // The untagged line of each interval is its tenant-wide total (the tagged ones split it by agent/outcome).
+  for (let h = reader.nextIntervalHistogram(); h; h = reader.nextIntervalHistogram()) {
+    if (h.tag === 'NO TAG') total.add(h);
+  }
   return total;
 }
 

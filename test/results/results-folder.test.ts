@@ -190,10 +190,16 @@ test('timeseries.csv is wide with tenant figures and events; agents.csv is long,
   assert.equal(row15[col('active_agents')], 'agent-1;agent-3;agent-4');
   const row16 = ts[17]!.split(',');
   assert.equal(Number(row16[col('pta_timeout')]), 10);
+  // Absolute UTC times: the run's time zero plus the interval's offset.
+  const t0 = synthetic.run.startEpochMs;
+  assert.equal(row16[col('utc_start')], new Date(t0 + 16_000).toISOString());
+  assert.equal(row16[col('utc_end')], new Date(t0 + 17_000).toISOString());
   assert.equal(Number(row16[col('completed')]), synthetic.intervals[16]!.record.completed);
 
   const agents = (await readFile(join(dir, RESULTS_FILES.agents), 'utf8')).trim().split('\n');
+  const agentHead = agents[0]!.split(',');
   const rows = agents.slice(1).map((l) => l.split(','));
+  assert.equal(rows[0]![agentHead.indexOf('utc_start')], new Date(synthetic.run.startEpochMs).toISOString());
   // 15 intervals with 4 agents, 25 with 3 agents (agent-2 reappears only through its 80002s in 16–20).
   assert.equal(rows.length, 15 * 4 + 25 * 3 + 5);
   const agent2 = rows.filter((r) => r[2] === 'agent-2').map((r) => Number(r[0]));
