@@ -4,10 +4,12 @@ import { EXIT } from '../errors.js';
 import { rebuildReports } from '../report/rebuild.js';
 import { RESULTS_FILES } from '../results/run-info.js';
 import { action } from './fail.js';
+import { writeJunit } from './junit-file.js';
 
 interface ReportFlags {
   json?: boolean;
   quiet?: boolean;
+  junit?: string;
 }
 
 export function register(program: Command): void {
@@ -20,9 +22,11 @@ export function register(program: Command): void {
     .argument('<dir>', 'results folder written by `ptaload run`')
     .option('--json', 'print summary.json to stdout')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--junit <file>', 'also write the thresholds as JUnit XML (one test case each) for CI')
     .action(
       action(async (dir: string, flags: ReportFlags) => {
         const summary = await rebuildReports(dir);
+        if (flags.junit) await writeJunit(flags.junit, [summary]);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         } else if (!flags.quiet) {

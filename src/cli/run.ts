@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { shippedProfile } from '../profile/shipped.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
+import { writeJunit } from './junit-file.js';
 import { intervalFigures } from './live-figures.js';
 import { printSummary, printSweep } from './print-summary.js';
 import { createProgress, type ProgressFrame } from './progress.js';
-
-const DEFAULT_PROFILE = 'profiles/quickstart.yaml';
 
 interface RunFlags extends EntraOptionValues {
   out?: string;
@@ -18,6 +18,7 @@ interface RunFlags extends EntraOptionValues {
   quiet?: boolean;
   verbose?: boolean;
   json?: boolean;
+  junit?: string;
 }
 
 export function register(program: Command): void {
@@ -26,7 +27,10 @@ export function register(program: Command): void {
     .description(
       'Run a load profile (default: the quickstart against the embedded simulated tenant) and write a results folder.',
     )
-    .argument('[profile]', 'profile file (YAML or JSON)', DEFAULT_PROFILE)
+    .argument(
+      '[profile]',
+      'profile file (YAML or JSON); default: the quickstart profile shipped with ptaload',
+    )
     .option('-o, --out <dir>', 'results folder (default results/<UTC stamp>-<profile name>)')
     .option('--workers <n>', 'worker threads firing requests', intInRange('--workers', 1, 64))
     .option(
@@ -43,8 +47,11 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no live progress')
     .option('-v, --verbose', "also show the target's own log lines (the simulator's, hooks')")
     .option('--json', 'print summary.json to stdout when done')
+    .option('--junit <file>', 'also write the thresholds as JUnit XML (one test case each) for CI')
     .action(
-      action(async (profile: string, flags: RunFlags) => {
+      action(async (profileArg: string | undefined, flags: RunFlags) => {
+        // Found beside the installed package, not in the current folder: `npx ptaload run` works anywhere.
+        const profile = profileArg ?? shippedProfile('quickstart.yaml');
         const progress = createProgress(flags.quiet ? 'quiet' : 'auto');
         const controller = new AbortController();
         let interrupts = 0;
@@ -103,6 +110,12 @@ export function register(program: Command): void {
             controller.signal,
           );
           progress.close();
+          if (flags.junit) {
+            await writeJunit(
+              flags.junit,
+              result.kind === 'sweep' ? result.summaries.map((r) => r.summary) : [result.summary],
+            );
+          }
           if (result.kind === 'sweep') {
             if (flags.json) process.stdout.write(`${JSON.stringify(result.index, null, 2)}\n`);
             else printSweep(result, process.stdout);

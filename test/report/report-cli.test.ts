@@ -64,3 +64,14 @@ test('a folder that is not a results folder exits 2 with a one-paragraph error a
   const missing = await runCli(['report']);
   assert.equal(missing.code, EXIT.badInput);
 });
+
+test('`ptaload report <dir> --junit FILE` writes one test case per threshold, a failure for each miss', async () => {
+  const dir = await folder('junit', ['p99 < 20s', 'p99 < 100ms']);
+  const file = join(root, 'ci', 'nested', 'junit.xml');
+  const res = await runCli(['report', dir, '--quiet', '--junit', file]);
+  assert.equal(res.code, EXIT.failed, res.stderr);
+  const xml = await readFile(file, 'utf8');
+  assert.equal((xml.match(/<testcase /g) ?? []).length, 2);
+  assert.match(xml, /<testcase name="p99 &lt; 100ms"[^>]*>\s*<failure /);
+  assert.match(xml, /<testcase name="p99 &lt; 20s"[^>]*\/>/);
+});
