@@ -4,6 +4,7 @@ import type { PtaloadError } from '../../src/errors.js';
 import { parseProfile } from '../../src/profile/load.js';
 import type { EntraTarget, Profile } from '../../src/profile/schema.js';
 import { isLoopbackHost, parseAuthority } from '../../src/targets/entra/authority.js';
+import { firstHop } from '../../src/targets/entra/first-hop.js';
 import {
   capInForce,
   confirmRefusal,
@@ -67,8 +68,8 @@ test('authorities: clouds by name, https anywhere, plain http only to a loopback
 });
 
 test('a non-loopback authority needs --confirm-tenant repeating the tenant; loopback does not', () => {
-  const real = parseAuthority('public', 'x');
-  const local = parseAuthority('https://127.0.0.1:1', 'x');
+  const real = firstHop(parseAuthority('public', 'x'), {});
+  const local = firstHop(parseAuthority('https://127.0.0.1:1', 'x'), {});
   assert.equal(confirmRefusal(TENANT, local, undefined), undefined);
   const missing = confirmRefusal(TENANT, real, undefined);
   assert.match(missing ?? '', /--confirm-tenant contoso\.onmicrosoft\.com/);
@@ -78,6 +79,40 @@ test('a non-loopback authority needs --confirm-tenant repeating the tenant; loop
     confirmRefusal(TENANT, real, 'CONTOSO.onmicrosoft.com'),
     undefined,
     'tenant names ignore case',
+  );
+});
+
+test('the first hop decides: a proxy in front of a loopback authority makes it remote, unless NO_PROXY covers it', () => {
+  const sim = parseAuthority('https://127.0.0.1:4443', 'x');
+  const proxied = firstHop(sim, { HTTPS_PROXY: 'http://proxy.example:3128' });
+  assert.equal(proxied.local, false);
+  assert.equal(proxied.proxy?.uri, 'http://proxy.example:3128/');
+  const refusal = confirmRefusal(TENANT, proxied, undefined) ?? '';
+  assert.match(refusal, /--confirm-tenant contoso\.onmicrosoft\.com/);
+  assert.match(refusal, /proxy http:\/\/proxy\.example:3128\/ first/);
+  assert.match(refusal, /NO_PROXY/);
+  // A proxy on this machine is still a forwarder to wherever it likes.
+  assert.equal(firstHop(sim, { https_proxy: 'http://127.0.0.1:3128' }).local, false);
+  const exempt = firstHop(sim, { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: '127.0.0.1' });
+  assert.deepEqual([exempt.local, exempt.proxy], [true, undefined]);
+  assert.equal(confirmRefusal(TENANT, exempt, undefined), undefined);
+  // An http proxy does not apply to an https authority (curl's reading), so the hop stays direct.
+  assert.equal(firstHop(sim, { HTTP_PROXY: 'http://proxy.example:3128' }).local, true);
+});
+
+test('plain http through a proxy is refused even when confirmed: the password would reach the proxy in clear', () => {
+  const plain = parseAuthority('http://127.0.0.1:8080', 'x');
+  assert.throws(
+    () => firstHop(plain, { http_proxy: 'http://proxy.example:3128' }),
+    (e: PtaloadError) => {
+      assert.equal(e.exitCode, 3);
+      assert.match(e.message, /plain http.*proxy http:\/\/proxy\.example:3128\/.*unencrypted.*NO_PROXY/);
+      return true;
+    },
+  );
+  assert.equal(
+    firstHop(plain, { http_proxy: 'http://proxy.example:3128', no_proxy: '127.0.0.1' }).local,
+    true,
   );
 });
 

@@ -10,8 +10,8 @@ export interface Authority {
   /** `scheme://host:port`, what a dispatcher serves. */
   readonly origin: string;
   /**
-   * A literal loopback address (127.0.0.0/8, ::1). Only then may the tenant go unconfirmed and plain http be
-   * used: nothing sent there leaves this machine. Names such as `localhost` do not count, because what a
+   * A literal loopback address (127.0.0.0/8, ::1). Only then, and only when reached without a proxy
+   * (see first-hop.ts), may the tenant go unconfirmed and plain http be used: nothing sent leaves this machine. Names such as `localhost` do not count, because what a
    * name resolves to is not known before a lookup, and the interlock must decide before any lookup.
    */
   readonly loopback: boolean;

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { TargetError } from '../../errors.js';
 import type { EntraTarget } from '../../profile/schema.js';
-import { type ProxySetting, proxyFromEnv, redactProxyUri } from '../../transport/proxy-env.js';
+import { type ProxySetting, redactProxyUri } from '../../transport/proxy-env.js';
 import { trustContext } from '../../transport/tls-trust.js';
-import { type Authority, parseAuthority, tokenEndpoint } from './authority.js';
+import { type Authority, tokenEndpoint } from './authority.js';
+import type { FirstHop } from './first-hop.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,15 +22,16 @@ export interface EntraConnection {
 }
 
 /**
- * Authority, client secret (from the environment variable the profile names, never from the profile),
+ * The first hop as the interlocks judged it (so requests go exactly where they were allowed to), client secret (from the environment variable the profile names, never from the profile),
  * extra CA and proxy. Reads no network: safe to call before the interlocks have said yes.
  */
 export async function resolveConnection(
   t: EntraTarget,
+  hop: FirstHop,
   env: Env,
   log: (line: string) => void,
 ): Promise<EntraConnection> {
-  const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
+  const { authority, proxy } = hop;
   let clientSecret: string | undefined;
   if (t.clientSecretEnv !== undefined) {
     clientSecret = env[t.clientSecretEnv];
@@ -52,7 +54,6 @@ export async function resolveConnection(
     }
     trustContext(ca, env);
   }
-  const proxy = proxyFromEnv(env, authority.url);
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     log(
       'note: NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificates are always verified. Give the CA with --ca (or NODE_EXTRA_CA_CERTS) instead.',

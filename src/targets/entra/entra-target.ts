@@ -5,6 +5,7 @@ import { readUsersFile } from '../../users/csv.js';
 import type { Target } from '../target.js';
 import { parseAuthority } from './authority.js';
 import { resolveConnection } from './connection.js';
+import { firstHop } from './first-hop.js';
 import type { EntraFlags } from './flags.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
 import { checkHooks, HookTimeline } from './timeline.js';
@@ -23,7 +24,8 @@ export async function openEntraTarget(
   if (t.kind !== 'entra') throw new TypeError('openEntraTarget takes an entra profile');
   const flags = opts.entra;
   const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
-  const unconfirmed = confirmRefusal(t.tenant, authority, flags.confirmTenant);
+  const hop = firstHop(authority, process.env);
+  const unconfirmed = confirmRefusal(t.tenant, hop, flags.confirmTenant);
   if (unconfirmed) throw new TargetError('TARGET_REFUSED', unconfirmed);
 
   const file = profile.users.file;
@@ -39,7 +41,7 @@ export async function openEntraTarget(
     throw new TargetError('TARGET_REFUSED', `refusing to start: ${refusals.join('\n')}`);
   checkHooks(profile.agents);
 
-  const conn = await resolveConnection(t, process.env, opts.log);
+  const conn = await resolveConnection(t, hop, process.env, opts.log);
   const timeline = new HookTimeline(profile.agents, {
     env: process.env,
     withholdEnv: conn.secretEnv ? [conn.secretEnv] : [],

@@ -3,7 +3,7 @@ import { formatRate } from '../../profile/quantities.js';
 import { RateCurve } from '../../profile/rate-curve.js';
 import type { SchedulePhase } from '../../profile/rate-shapes.js';
 import type { EntraTarget, Profile } from '../../profile/schema.js';
-import type { Authority } from './authority.js';
+import { type FirstHop, proxiedNote } from './first-hop.js';
 
 /** The cap on a real tenant's sign-in rate unless `--max-rate` raises it (the schema's default too). */
 export const DEFAULT_MAX_RATE = 20;
@@ -29,7 +29,8 @@ export function capInForce(
 
 export interface InterlockInput {
   readonly target: EntraTarget;
-  readonly authority: Authority;
+  /** Where the bytes go first (authority, or the proxy in front of it). */
+  readonly hop: FirstHop;
   /** `--confirm-tenant`: the profile's own confirmTenant is not enough on its own. */
   readonly confirmFlag: string | undefined;
   readonly profile: Pick<Profile, 'load' | 'users'>;
@@ -38,15 +39,18 @@ export interface InterlockInput {
   readonly usersName: string;
 }
 
-/** A non-loopback authority needs the tenant typed again on the command line. */
+/**
+ * Unless the first hop is a loopback authority reached directly, the tenant must be typed again on the
+ * command line: judged on where the bytes go, so a proxy in front of a loopback authority needs it too.
+ */
 export function confirmRefusal(
   tenant: string,
-  authority: Authority,
+  hop: FirstHop,
   confirmFlag: string | undefined,
 ): string | undefined {
-  if (authority.loopback) return undefined;
+  if (hop.local) return undefined;
   if (confirmFlag === undefined) {
-    return `refusing to send sign-ins to tenant '${tenant}' at ${authority.url} without confirmation. Sign-in bursts with passwords look like a password-spray attack and can lock accounts, so a real tenant must be named twice: add --confirm-tenant ${tenant} to the command (target.confirmTenant in a profile is not enough on its own). Only ever point ptaload at a test tenant you own.`;
+    return `refusing to send sign-ins to tenant '${tenant}' at ${hop.authority.url}${proxiedNote(hop)} without confirmation. Sign-in bursts with passwords look like a password-spray attack and can lock accounts, so a real tenant must be named twice: add --confirm-tenant ${tenant} to the command (target.confirmTenant in a profile is not enough on its own). Only ever point ptaload at a test tenant you own.`;
   }
   if (confirmFlag.toLowerCase() !== tenant.toLowerCase()) {
     return `--confirm-tenant '${confirmFlag}' does not match the target tenant '${tenant}'; nothing was sent. Check that the profile points at the tenant you mean, then repeat its tenant exactly.`;
@@ -55,7 +59,7 @@ export function confirmRefusal(
 }
 
 /** The rate cap, and enough users for the rate under per-user pacing. */
-export function loadRefusals(input: Omit<InterlockInput, 'authority' | 'confirmFlag'>): string[] {
+export function loadRefusals(input: Omit<InterlockInput, 'hop' | 'confirmFlag'>): string[] {
   const out: string[] = [];
   const { target, profile, userCount, usersName } = input;
   const peak = peakTargetRate(profile);

@@ -10,6 +10,7 @@ import { sendSignIn } from '../../transport/send.js';
 import { readUsersFile } from '../../users/csv.js';
 import { discoveryUrl, parseAuthority, realmUrl } from './authority.js';
 import { type EntraConnection, resolveConnection } from './connection.js';
+import { firstHop } from './first-hop.js';
 import type { EntraFlags } from './flags.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
 import { type PreflightCheck, realmVerdict, signInVerdict } from './preflight-verdicts.js';
@@ -43,7 +44,8 @@ export async function runPreflight(
   }
   const flags = opts.entra;
   const authority = parseAuthority(t.authorityHost, 'target.authorityHost');
-  const unconfirmed = confirmRefusal(t.tenant, authority, flags.confirmTenant);
+  const hop = firstHop(authority, opts.env);
+  const unconfirmed = confirmRefusal(t.tenant, hop, flags.confirmTenant);
   if (unconfirmed) throw new TargetError('TARGET_REFUSED', unconfirmed);
   const file = profile.users.file;
   if (file === undefined)
@@ -59,7 +61,7 @@ export async function runPreflight(
     userCount: users.length,
     usersName: basename(file),
   });
-  const conn = await resolveConnection(t, opts.env, opts.log);
+  const conn = await resolveConnection(t, hop, opts.env, opts.log);
   const dispatcher = createDispatcher({
     origin: authority.origin,
     connections: 1,
