@@ -4,6 +4,7 @@ import { shippedProfile } from '../profile/shipped.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
+import { takeInterrupts } from './interrupts.js';
 import { writeJunit } from './junit-file.js';
 import { intervalFigures } from './live-figures.js';
 import { printSummary, printSweep } from './print-summary.js';
@@ -66,8 +67,8 @@ export function register(program: Command): void {
             process.exit(EXIT.interrupted);
           }
         };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
+        // A signal that came while the program was still loading is handed over here, at once.
+        const releaseSignals = takeInterrupts(onSignal);
         let last: Omit<
           ProgressFrame,
           'elapsedMs' | 'totalMs' | 'phase' | 'inFlight' | 'activeAgents' | 'targetRate'
@@ -124,8 +125,7 @@ export function register(program: Command): void {
           return result.exitCode;
         } finally {
           progress.close();
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          releaseSignals();
         }
       }),
     );

@@ -193,6 +193,9 @@ export async function runLoad(
       else onMessage(msg);
     });
     ports.set(workerId, channel.port1);
+    // A worker started after the stop (an early signal, a breaker) must hear of it too, or it waits forever.
+    if (stopping)
+      channel.port1.postMessage({ type: 'stop', graceMs: plan.stopGraceMs } as CoordinatorMessage);
     const task: WorkerTask = {
       workerId,
       share: plan.shard
@@ -248,6 +251,8 @@ export async function runLoad(
     stopAll();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // A listener added after the abort never runs: a signal before the run began must still stop it.
+  if (opts.signal?.aborted) onAbort();
 
   const timers: NodeJS.Timeout[] = [];
   const timelineDone: Promise<void>[] = [];

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** Repository root (this file is test/helpers/cli.ts). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The built CLI (`npm run -s build` first): what a user starts, without tsx's start-up time. */
+const BUILT = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -18,6 +20,18 @@ export function spawnCli(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, PTALOAD_DEBUG: '', FORCE_COLOR: '0', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Starts the built CLI, as a user would after `npm ci`; for tests about the first instants of a process. */
+export function spawnBuiltCli(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  return spawn(process.execPath, [BUILT, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, PTALOAD_DEBUG: '', FORCE_COLOR: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
