@@ -9,8 +9,9 @@ import { writeJunit } from './junit-file.js';
 import { intervalFigures } from './live-figures.js';
 import { printSummary, printSweep } from './print-summary.js';
 import { createProgress, type ProgressFrame } from './progress.js';
+import { addStartOptions, parseStartOptions, type StartOptionValues } from './start-options.js';
 
-interface RunFlags extends EntraOptionValues {
+interface RunFlags extends EntraOptionValues, StartOptionValues {
   out?: string;
   workers?: number;
   connections?: number;
@@ -94,6 +95,7 @@ export function register(program: Command): void {
               ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
               ...(flags.shard ? { shard: flags.shard } : {}),
               entra: parseEntraOptions(flags),
+              ...parseStartOptions(flags, flags.shard !== undefined),
             },
             {
               log: (line) => progress.log(line),
@@ -130,4 +132,5 @@ export function register(program: Command): void {
       }),
     );
   addEntraOptions(cmd);
+  addStartOptions(cmd);
 }

@@ -89,6 +89,11 @@ export async function runLoad(
     breakers?: readonly Breaker[];
     /** Ends the run early but as completed (a sweep step that has found its limit); same shape as a breaker. */
     until?: Breaker;
+    /**
+     * Once every worker is ready: the epoch ms at which time zero falls (a start barrier shared with other
+     * shards, or a fixed instant). Absent: at once. A rejection fails the run before anything is sent.
+     */
+    startAt?: () => Promise<number>;
   } = {},
 ): Promise<LoadResult> {
   // The whole run's schedule, for target rates and phase names; workers walk their own shares of it.
@@ -108,6 +113,7 @@ export async function runLoad(
   const started = () => !Number.isNaN(startEpochMs);
   const now = () => (started() ? performance.timeOrigin + performance.now() - startEpochMs : 0);
   const ready = new Set<number>();
+  let gated = false;
   /** Last interval each worker reported: what a crash loses is its share of the schedule after that. */
   const reportedUpTo = new Map<number, number>();
   const inFlightAtReport = new Map<number, number>();
@@ -169,7 +175,23 @@ export async function runLoad(
   const onMessage = (msg: WorkerMessage) => {
     if (msg.type === 'ready') {
       ready.add(msg.workerId);
-      if (ready.size === plan.workers && !started() && !stopping) begin();
+      if (ready.size === plan.workers && !started() && !stopping && !gated) {
+        if (!opts.startAt) begin(performance.timeOrigin + performance.now() + 20);
+        else {
+          gated = true;
+          opts.startAt().then(
+            (at) => {
+              if (!stopping) begin(at);
+            },
+            (err: unknown) => {
+              if (stopping) return;
+              failure = errorText(err);
+              status = 'failed';
+              stopAll();
+            },
+          );
+        }
+      }
     } else if (msg.type === 'snapshot') {
       reportedUpTo.set(msg.snapshot.workerId, msg.snapshot.index);
       inFlightAtReport.set(msg.snapshot.workerId, msg.snapshot.inFlight);
@@ -257,8 +279,8 @@ export async function runLoad(
   const timers: NodeJS.Timeout[] = [];
   const timelineDone: Promise<void>[] = [];
   let straggler: NodeJS.Timeout | undefined;
-  const begin = () => {
-    startEpochMs = performance.timeOrigin + performance.now() + 20;
+  const begin = (at: number) => {
+    startEpochMs = at;
     const msg: CoordinatorMessage = { type: 'start', startEpochMs };
     for (const port of ports.values()) port.postMessage(msg);
     scheduleTimeline();

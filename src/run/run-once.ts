@@ -1,4 +1,5 @@
 /** One run of one loaded profile into one results folder: open the target, drive the load, write the folder, rebuild its reports. */
+import { createHash } from 'node:crypto';
 import type { Summary } from '../analysis/summary.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { type Breaker, type LoadPlan, runLoad, type TimelineOutcome } from '../load/coordinator.js';
@@ -9,7 +10,8 @@ import { ResultsWriter } from '../results/writer.js';
 import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
 import { breakersFor } from './breakers.js';
-import { type RunOverrides, resolveRunSettings } from './settings.js';
+import { type RunOverrides, resolveRunSettings, type StartRule } from './settings.js';
+import { BARRIER_DEFAULTS, startAtInstant, waitAtBarrier } from './start-barrier.js';
 
 export interface SessionHooks {
   /** Timeline events, notes and warnings meant for the person watching. */
@@ -52,11 +54,17 @@ export async function runProfile(
     entra: overrides.entra ?? {},
   });
   const startedAt = new Date();
+  const shard = settings.plan.shard;
+  // What tells shards of one run from shards of another: the same resolved profile, the same run id.
+  const profileSha256 = createHash('sha256').update(JSON.stringify(profile)).digest('hex');
+  const runId =
+    overrides.runId ??
+    (shard ? `${profile.name}-${profileSha256.slice(0, 8)}` : (dir.split(/[\\/]/).pop() ?? dir));
   const run: RunInfo = {
     tool: { name: 'ptaload', version: toolVersion() },
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    runId: dir.split(/[\\/]/).pop() ?? dir,
+    runId,
     profile: { name: profile.name, path: source.path, resolved: profile },
     target: { kind: target.kind, url: target.url, tenant: target.tenant },
     intervalMs: settings.plan.intervalMs,
@@ -65,7 +73,7 @@ export async function runProfile(
     status: 'running',
     workers: settings.plan.workers,
     connections: settings.plan.connections,
-    ...(settings.plan.shard ? { shard: settings.plan.shard } : {}),
+    ...(shard ? { shard: { ...shard, profileSha256 } } : {}),
     phases: phaseSpans(profile),
     agents: target.agents.map((a) => ({ ...a })),
     timeline: [],
@@ -113,7 +121,14 @@ export async function runProfile(
           hooks.progress?.(live);
         },
       },
-      { signal, breakers: breakersFor(profile, target), ...(extra.until ? { until: extra.until } : {}) },
+      {
+        signal,
+        breakers: breakersFor(profile, target),
+        ...(extra.until ? { until: extra.until } : {}),
+        ...(overrides.start
+          ? { startAt: startGate(overrides.start, { runId, profileSha256, shard, log: hooks.log, signal }) }
+          : {}),
+      },
     );
   } catch (err) {
     crash = err;
@@ -182,4 +197,33 @@ function phaseSpans(profile: Profile): RunInfo['phases'] {
     t += p.durationMs;
     return span;
   });
+}
+
+/** Time zero for `--start-at` or `--barrier`, asked once every worker is ready. */
+function startGate(
+  rule: StartRule,
+  ctx: {
+    runId: string;
+    profileSha256: string;
+    shard: { index: number; count: number } | undefined;
+    log: (line: string) => void;
+    signal: AbortSignal;
+  },
+): () => Promise<number> {
+  if (rule.kind === 'at') return async () => startAtInstant(rule.epochMs);
+  const shard = ctx.shard ?? { index: 0, count: 1 };
+  return () =>
+    waitAtBarrier(
+      {
+        dir: rule.dir,
+        index: shard.index,
+        count: shard.count,
+        runId: ctx.runId,
+        profileSha256: ctx.profileSha256,
+        leadMs: rule.leadMs,
+        timeoutMs: rule.timeoutMs,
+        pollMs: BARRIER_DEFAULTS.pollMs,
+      },
+      { log: ctx.log, signal: ctx.signal },
+    );
 }

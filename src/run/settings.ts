@@ -14,7 +14,15 @@ export interface RunOverrides {
   readonly shard?: string;
   /** Real-tenant flags, checked once by the command line (targets/entra/flags). */
   readonly entra?: EntraFlags;
+  /** When time zero falls: at once (absent), at a fixed instant, or when every shard is at the barrier. */
+  readonly start?: StartRule;
+  /** The run every shard belongs to (`--run-id`); the results folder's name when absent and not sharded. */
+  readonly runId?: string;
 }
+
+export type StartRule =
+  | { readonly kind: 'at'; readonly epochMs: number }
+  | { readonly kind: 'barrier'; readonly dir: string; readonly leadMs: number; readonly timeoutMs: number };
 
 const STOP_GRACE_MS = 3000;
 
