@@ -171,7 +171,8 @@ export class RunAnalyser {
       phases: this.phases.map(phaseSummary),
       schedule: { lateStarts, maxSlipMs, clamped: this.clamped },
       thresholds: verdicts,
-      passed: verdicts.every((v) => v.ok),
+      // A merge that lacks shards measured part of the load: it cannot pass.
+      passed: verdicts.every((v) => v.ok) && (run.merged?.missing.length ?? 0) === 0,
       events: failoverFigures(run, series),
       failoverRules: FAILOVER_RULE_TEXT,
       notes: [
@@ -250,7 +251,11 @@ function statusNotes(run: RunInfo, durationS: number): string[] {
         `The run failed after ${at}${run.failure ? `: ${run.failure.code}: ${run.failure.message}` : ''}.`,
       ];
     default:
-      return [];
+      return run.merged && run.merged.missing.length > 0
+        ? [
+            `Partial: shard${run.merged.missing.length > 1 ? 's' : ''} ${run.merged.missing.join(', ')} of ${run.merged.count} missing from the merge; figures cover the shards present, and thresholds cannot pass.`,
+          ]
+        : [];
   }
 }
 

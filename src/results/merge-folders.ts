@@ -3,6 +3,7 @@ import { mergeIntervalRecords, mergeShards } from '../metrics/shards.js';
 import type { IntervalRecord } from '../metrics/types.js';
 import { readResults } from './reader.js';
 import type { RunInfo, RunStatus } from './run-info.js';
+import { checkShards, type ShardCheck } from './shard-check.js';
 import { ResultsWriter } from './writer.js';
 
 const SEVERITY: Record<RunStatus, number> = { completed: 0, running: 1, interrupted: 2, failed: 3 };
@@ -14,27 +15,18 @@ const SEVERITY: Record<RunStatus, number> = { completed: 0, running: 1, interrup
 export async function mergeResults(
   dirs: readonly string[],
   out: string,
-  opts: { force?: boolean } = {},
-): Promise<{ run: RunInfo; warnings: string[] }> {
+  opts: { force?: boolean; maxSkewMs?: number } = {},
+): Promise<{ run: RunInfo; warnings: string[]; check: ShardCheck }> {
   if (dirs.length < 2)
     throw new ResultsError('ptaload merge needs two or more results folders (one per shard).');
   const shards = [];
   for (const dir of dirs) shards.push({ dir, ...(await readResults(dir)) });
+  const check = checkShards(
+    shards.map((s) => ({ dir: s.dir, run: s.run })),
+    { force: opts.force ?? false, ...(opts.maxSkewMs !== undefined ? { maxSkewMs: opts.maxSkewMs } : {}) },
+  );
   const first = shards[0]!;
-  const warnings: string[] = [];
-  for (const s of shards.slice(1)) {
-    if (s.run.profile.name !== first.run.profile.name && !opts.force) {
-      throw new ResultsError(
-        `${s.dir} ran profile '${s.run.profile.name}' but ${first.dir} ran '${first.run.profile.name}'; shards of one run share a profile. Add --force to merge them anyway.`,
-      );
-    }
-  }
-  const counts = new Set(shards.map((s) => s.run.shard?.count ?? 1));
-  if (counts.size > 1 || !shards.every((s) => s.run.shard)) {
-    warnings.push('not every folder says it is a shard of the same run (--shard i/n); merged anyway.');
-  }
-  const indices = shards.map((s) => s.run.shard?.index).filter((i) => i !== undefined);
-  if (new Set(indices).size !== indices.length) warnings.push('two folders claim the same shard index.');
+  const warnings = check.warnings;
 
   const merged = mergeShards(
     shards.map((s) => ({
@@ -67,9 +59,11 @@ export async function mergeResults(
     workers: shards.reduce((a, s) => a + s.run.workers, 0),
     connections: shards.reduce((a, s) => a + s.run.connections, 0),
     agents: [...agents.values()],
+    ...(check.merged ? { merged: check.merged } : {}),
     notes: [
       `merged from ${shards.length} shard folders: ${dirs.join(', ')}`,
       ...warnings,
+      ...(check.alignment ? [`shards aligned: ${check.alignment}`] : []),
       ...shards.flatMap((s) => s.run.notes.map((n) => `${s.dir}: ${n}`)),
     ],
   };
@@ -85,5 +79,5 @@ export async function mergeResults(
     .sort()
     .pop();
   await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
-  return { run: { ...run, status }, warnings };
+  return { run: { ...run, status }, warnings, check };
 }

@@ -89,7 +89,24 @@ export const runInfoSchema = z.object({
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   workers: z.number(),
   connections: z.number(),
-  shard: z.object({ index: z.number(), count: z.number() }).optional(),
+  shard: z
+    .object({
+      index: z.number(),
+      count: z.number(),
+      /** SHA-256 of the resolved profile: shards of one run share it (absent before 0.2). */
+      profileSha256: z.string().optional(),
+    })
+    .optional(),
+  /** A folder `ptaload merge` made: which shards it holds, which were missing, how well their time zeros lined up. */
+  merged: z
+    .object({
+      count: z.number(),
+      indices: z.array(z.number()),
+      missing: z.array(z.number()),
+      skewMs: z.number(),
+      toleranceMs: z.number(),
+    })
+    .optional(),
   phases: z.array(z.object({ name: z.string(), shape: z.string(), startMs: z.number(), endMs: z.number() })),
   /** The initial agent set; later additions are in the timeline. */
   agents: z.array(agentInfoSchema),

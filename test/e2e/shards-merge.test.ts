@@ -35,7 +35,21 @@ test('two shards of one run merge into one exact results folder', async () => {
   await writeFile(profile, PROFILE);
   const shards = [join(dir, 's0'), join(dir, 's1')];
   const runs = await Promise.all(
-    shards.map((out, i) => runCli(['run', profile, '--shard', `${i}/2`, '--out', out, '--quiet'])),
+    shards.map((out, i) =>
+      runCli([
+        'run',
+        profile,
+        '--shard',
+        `${i}/2`,
+        '--barrier',
+        join(dir, 'barrier'),
+        '--barrier-lead',
+        '1s',
+        '--out',
+        out,
+        '--quiet',
+      ]),
+    ),
   );
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
   const parts = await Promise.all(
