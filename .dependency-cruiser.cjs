@@ -6,7 +6,7 @@
 const layers = [
   ['cli', 'index.ts'],
   ['run'],
-  ['compare', 'capacity'],
+  ['compare', 'capacity', 'kube'],
   ['report'],
   ['analysis'],
   ['results'],

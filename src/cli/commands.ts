@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerCompare } from './compare.js';
+import { register as registerKube } from './kube.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerPreflight } from './preflight.js';
@@ -16,6 +17,7 @@ import { register as registerValidate } from './validate.js';
 export function registerCommands(program: Command): void {
   registerRun(program);
   registerMerge(program);
+  registerKube(program);
   registerPlan(program);
   registerValidate(program);
   registerUsers(program);
