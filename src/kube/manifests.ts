@@ -27,12 +27,12 @@ export interface KubeRequest {
   readonly spread: 'preferred' | 'required';
 }
 
-export const PROFILE_MOUNT = '/etc/ptaload/profile';
-export const RESULTS_MOUNT = '/results';
+const PROFILE_MOUNT = '/etc/ptaload/profile';
+const RESULTS_MOUNT = '/results';
 const INDEX = '$(JOB_COMPLETION_INDEX)';
 const BARRIER_TIMEOUT_S = 600;
 
-export type Manifest = Record<string, unknown> & { readonly kind: string };
+type Manifest = Record<string, unknown> & { readonly kind: string };
 
 /** What the manifests need from outside the cluster: the Secret, and the files it is made from. */
 export interface KubePlan {

@@ -13,13 +13,13 @@ export interface BarrierClock {
   wait(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const SYSTEM_CLOCK: BarrierClock = {
+const SYSTEM_CLOCK: BarrierClock = {
   nowEpochMs: () => Date.now(),
   wait: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 };
 
 /** The shards could not be started together (a shard never arrived, or arrived too late). */
-export class StartError extends PtaloadError {
+class StartError extends PtaloadError {
   constructor(message: string) {
     super('START_FAILED', message, EXIT.target);
   }
