@@ -55,6 +55,15 @@ export interface KneeResult {
    */
   readonly status: 'found' | 'not-reached' | 'first-step-failed' | 'no-steps';
   readonly failedStep: StepVerdict | null;
+  /** Achieved rate of each judged interval of the knee step: what the knee's confidence interval resamples. */
+  readonly kneeSamples?: readonly number[];
+  /**
+   * Capacity lies below this rate: the failing step's target (found), or the target of the step the ramp was
+   * stopped in (not-reached with a higher, unjudged step); null when nothing above the knee was tried.
+   */
+  readonly upperPerS?: number | null;
+  /** (upperPerS − kneePerS) / kneePerS: how far above the knee capacity may lie for the steps tried. */
+  readonly errorShare?: number | null;
   /** Every step in the order judged (ascending target, then time). */
   readonly steps: readonly StepVerdict[];
   readonly rule: string;
@@ -71,7 +80,8 @@ export interface KneeResult {
 export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResult {
   const r = withDefaults(rule);
   const agents = points[0]?.agents ?? 0;
-  const steps = splitSteps(points, r.rateTolerance)
+  const split = splitSteps(points, r.rateTolerance);
+  const steps = split
     .map((step) => judgeStep(step, r))
     .sort((a, b) => a.targetPerS - b.targetPerS || a.firstPoint - b.firstPoint);
   let knee: StepVerdict | null = null;
@@ -92,12 +102,30 @@ export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResu
       : knee === null
         ? 'first-step-failed'
         : 'found';
+  const kneeSamples =
+    knee === null
+      ? []
+      : (split
+          .find((s) => s.first === knee!.firstPoint)
+          ?.points.slice(1)
+          .map((p) => p.achievedPerS) ?? []);
+  // Stopped mid-step: the next step up was tried but not judged; capacity is below its target all the same.
+  const above =
+    knee === null ? undefined : steps.find((s) => s.targetPerS > knee!.targetPerS * (1 + r.rateTolerance));
+  const upperPerS = failed !== null ? failed.targetPerS : (above?.targetPerS ?? null);
+  const kneePerS = knee?.achievedMeanPerS ?? null;
   return {
     agents,
-    kneePerS: knee?.achievedMeanPerS ?? null,
+    kneePerS,
     kneeTargetPerS: knee?.targetPerS ?? null,
     status,
     failedStep: failed,
+    kneeSamples,
+    upperPerS: knee === null ? null : upperPerS,
+    errorShare:
+      knee === null || upperPerS === null || kneePerS === null || kneePerS <= 0
+        ? null
+        : Math.max(0, (upperPerS - kneePerS) / kneePerS),
     steps,
     rule: describeRule(r),
   };

@@ -27,7 +27,13 @@ export function buildPlan(
     );
   }
   const plan = planCapacity({
-    knees: used.map((c) => ({ agents: c.agents, kneePerS: c.kneePerS! })),
+    knees: used.map((c) => ({
+      agents: c.agents,
+      kneePerS: c.kneePerS!,
+      samples: c.knee.kneeSamples ?? [],
+      // A lower bound has nothing above it: the bootstrap keeps it at the knee (the plan errs towards more agents).
+      upperPerS: c.status === 'found' || c.status === 'stopped' ? (c.knee.upperPerS ?? null) : null,
+    })),
     peakPerS: request.peakPerS,
     headroom: request.headroom,
     redundancy: request.redundancy,
@@ -65,9 +71,13 @@ export function buildPlan(
   return { ...base, arithmetic: planArithmetic(base), summary: planSummary(base) };
 }
 
-/** The peak can be carried under the tenant limit, and a given site layout survives losing its largest site. */
+/**
+ * The peak can be carried under the tenant limit across the whole 95 % interval, and a given site layout survives
+ * losing its largest site. Plans written before the verdict existed are judged on the point recommendation.
+ */
 export function planFits(doc: Pick<PlanDocument, 'plan'>): boolean {
   const rec = doc.plan.recommendation;
+  if (doc.plan.verdict) return doc.plan.verdict.kind === 'fits';
   return rec.recommendedAgents !== null && rec.fitsUnderMax && (doc.plan.siteLoss?.survives ?? true);
 }
 

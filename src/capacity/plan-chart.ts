@@ -37,11 +37,24 @@ export function capacityChart(doc: PlanDocument): string {
     doc.counts
       .filter((c) => c.usedInFit && (c.status === 'lower-bound') === (status === 'bound'))
       .map((c): Point => [c.agents, c.kneePerS]);
-  const series: ChartSeries[] = [
-    { name: 'USL fit (measured range)', points: measured, color: '#0072B2', width: 2.25 },
-    { name: 'USL fit, extrapolated', points: extrapolated, color: '#0072B2', dash: '6 4', width: 1.75 },
+  const model = plan.fit.model ?? 'usl';
+  const band = plan.uncertainty?.curveBand;
+  const series: ChartSeries[] = [];
+  if (band && band.length === curve.length) {
+    series.push({
+      name: '95 % band of the fit',
+      points: curve.map((c, i): Point => [c.agents, band[i]!.high]),
+      lower: curve.map((c, i): Point => [c.agents, band[i]!.low]),
+      color: '#56B4E9',
+      area: true,
+      line: false,
+    });
+  }
+  series.push(
+    { name: `${model} fit (measured range ${min}–${max})`, points: measured, color: '#0072B2', width: 2.25 },
+    { name: `${model} fit, extrapolated`, points: extrapolated, color: '#0072B2', dash: '6 4', width: 1.75 },
     { name: 'measured knee', points: knee('knee'), color: '#D55E00', dots: true, line: false },
-  ];
+  );
   const bounds = knee('bound');
   if (bounds.length > 0) {
     series.push({
@@ -61,7 +74,16 @@ export function capacityChart(doc: PlanDocument): string {
     });
   }
   const ticks = [1, ...Array.from({ length: Math.floor(plan.input.maxAgents / 5) }, (_, i) => (i + 1) * 5)];
+  // What matters is the need and the measurements: a linear fit at 40 agents must not flatten them.
+  const high = plan.uncertainty?.servingAgents.high ?? plan.recommendation.servingAgents;
+  const relevant = [
+    plan.neededPerS,
+    ...doc.counts.map((c) => c.kneePerS ?? 0),
+    plan.fit.xAtNStar ?? 0,
+    high !== null && high <= curve.length ? (band?.[high - 1]?.high ?? curve[high - 1]!.predictedPerS) : 0,
+  ];
   return chart(series, {
+    yMax: 1.2 * Math.max(...relevant),
     id: 'capacity',
     title: 'Throughput at the SLO against agents',
     xLabel: 'agents',

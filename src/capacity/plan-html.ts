@@ -1,10 +1,12 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate, escapeHtml as h, NONE } from '../report/format.js';
 import { fmtDate, kpi, num, REPORT_CSP, table } from '../report/html.js';
 import { REPORT_CSS, REPORT_SCRIPT } from '../report/html-style.js';
+import { MODEL_RULE_TEXT } from './model-select.js';
 import { planFits } from './plan-build.js';
 import { capacityChart, capacityMarkers } from './plan-chart.js';
 import type { PlanDocument } from './plan-document.js';
-import { redundancyWords, sig } from './plan-words.js';
+import type { Interval } from './plan-uncertainty.js';
+import { kneeErrorText, redundancyWords, sig } from './plan-words.js';
 
 /** plan.html: the capacity plan in the report's look, self-contained like report.html. Pure. */
 export function renderPlanHtml(doc: PlanDocument): string {
@@ -37,7 +39,7 @@ ${doc.warnings.length > 0 ? `<ul class="notes">${doc.warnings.map((w) => `<li cl
 <ol class="events">${markers.map((m) => `<li>${h(m.label)}</li>`).join('')}</ol>
 </section>
 <section id="counts"><h2>Knee per agent count</h2>${countsTable(doc)}<p class="rules">${h(doc.rule.text)}</p></section>
-<section id="fit"><h2>Universal Scalability Law fit</h2>${fitTables(doc)}</section>
+<section id="fit"><h2>Scaling model</h2>${modelTable(doc)}${fitTables(doc)}</section>
 <section id="arithmetic"><h2>How the recommendation is worked out</h2><ol>${doc.arithmetic.map((a) => `<li>${h(a)}</li>`).join('')}</ol></section>
 <section id="predictions"><h2>Predictions</h2><details><summary>${h(`Predicted throughput for 1–${plan.input.maxAgents} agents`)}</summary>${predictions(doc)}</details></section>
 <section id="evidence"><h2>Evidence: every step judged</h2>${evidence(doc)}</section>
@@ -52,8 +54,13 @@ ${doc.notes.length > 0 ? `<ul class="notes">${doc.notes.map((n) => `<li>${h(n)}<
 }
 
 function verdictPill(doc: PlanDocument): string {
-  const ok = planFits(doc);
-  return `<span class="pill ${ok ? 'pass' : 'fail'}">${ok ? 'fits under the limit' : 'does not fit'}</span>`;
+  const v = doc.plan.verdict;
+  if (!v) {
+    const ok = planFits(doc);
+    return `<span class="pill ${ok ? 'pass' : 'fail'}">${ok ? 'fits under the limit' : 'does not fit'}</span>`;
+  }
+  const tone = v.kind === 'fits' ? 'pass' : v.kind === 'uncertain' ? 'warn' : 'fail';
+  return `<span class="pill ${tone}">${h(v.text.split(';')[0]!)}</span>`;
 }
 
 function kpis(doc: PlanDocument): string {
@@ -64,15 +71,17 @@ function kpis(doc: PlanDocument): string {
     kpi(
       'Agents needed',
       rec.recommendedAgents === null ? NONE : String(rec.recommendedAgents),
-      rec.servingAgents === null
+      (rec.servingAgents === null
         ? 'no agent count carries the peak'
-        : `${rec.servingAgents} serve + ${rec.redundancyAgents ?? 0} for ${redundancyWords(plan)}`,
-      planFits(doc) ? 'good' : 'bad',
+        : `${rec.servingAgents} serve + ${rec.redundancyAgents ?? 0} for ${redundancyWords(plan)}`) +
+        ciText(plan.uncertainty?.recommendedAgents, String),
+      planFits(doc) ? 'good' : plan.verdict?.kind === 'uncertain' ? '' : 'bad',
     ),
     kpi(
       'Per agent at the SLO',
       fmtRate(one ?? plan.fit.lambda),
-      one === null ? 'fit λ (no 1-agent run)' : `1-agent knee · fit λ ${fmtRate(plan.fit.lambda)}`,
+      (one === null ? 'fit λ (no 1-agent run)' : `1-agent knee · fit λ ${fmtRate(plan.fit.lambda)}`) +
+        ciText(plan.uncertainty?.perAgentPerS, fmtRate),
     ),
     kpi(
       `${plan.input.maxAgents} agents carry`,
@@ -80,7 +89,7 @@ function kpis(doc: PlanDocument): string {
       `a peak up to ${fmtRate(plan.ceiling.maxPeakPerS)} with headroom`,
     ),
     kpi(
-      'USL fit',
+      `Model: ${plan.fit.model ?? 'usl'}`,
       plan.fit.r2 === null ? NONE : `R² ${plan.fit.r2.toFixed(3)}`,
       `σ ${sig(plan.fit.sigma)} · κ ${sig(plan.fit.kappa)}`,
       plan.fit.r2 !== null && plan.fit.r2 < 0.9 ? 'bad' : '',
@@ -88,12 +97,30 @@ function kpis(doc: PlanDocument): string {
   ].join('')}</section>`;
 }
 
+/** " · 95 %: 5–6" when the interval is known. */
+function ciText(ci: Interval | undefined, fmt: (v: number) => string): string {
+  if (!ci) return '';
+  const end = (v: number | null) => (v === null ? 'none' : fmt(v));
+  return ` · 95 %: ${end(ci.low)}–${end(ci.high)}`;
+}
+
 function countsTable(doc: PlanDocument): string {
   return table(
-    ['Agents', num('Knee'), num('Per agent'), num('Knee step target'), 'Status', 'Why', 'In fit', 'Runs'],
+    [
+      'Agents',
+      num('Knee'),
+      num('Knee error'),
+      num('Per agent'),
+      num('Knee step target'),
+      'Status',
+      'Why',
+      'In fit',
+      'Runs',
+    ],
     doc.counts.map((c) => [
       { html: `<b>${c.agents}</b>` },
       num(fmtRate(c.kneePerS)),
+      num(kneeErrorText(c)),
       num(fmtRate(c.perAgentPerS)),
       num(fmtRate(c.kneeTargetPerS)),
       c.status,
@@ -102,6 +129,36 @@ function countsTable(doc: PlanDocument): string {
       c.runs.join(', '),
     ]),
     (i) => (doc.counts[i]!.usedInFit ? '' : 'fail'),
+  );
+}
+
+function modelTable(doc: PlanDocument): string {
+  const m = doc.plan.model;
+  if (!m) return '';
+  const u = doc.plan.uncertainty;
+  return (
+    table(
+      [
+        'Model',
+        num('Coefficients'),
+        num('SSE'),
+        num('AICc'),
+        num('ΔAICc'),
+        num('Weight'),
+        num('Chosen in resamples'),
+        'Why not',
+      ],
+      m.candidates.map((c) => [
+        c.model === m.chosen ? { html: `<b>${h(c.model)}</b> (chosen)` } : c.model,
+        num(String(c.parameters)),
+        num(c.sse === null ? NONE : sig(c.sse)),
+        num(c.aicc === null ? NONE : sig(c.aicc)),
+        num(c.deltaAicc === null ? NONE : sig(c.deltaAicc)),
+        num(c.eligible ? fmtPct(c.weight) : NONE),
+        num(u ? fmtPct(u.modelShares[c.model]) : NONE),
+        c.why,
+      ]),
+    ) + `<p class="rules">${h(MODEL_RULE_TEXT)}${u ? ` ${h(u.method)}` : ''}</p>`
   );
 }
 

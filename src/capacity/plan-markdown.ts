@@ -1,7 +1,8 @@
 import { fmtCount, fmtMs, fmtPct, fmtRate, escapeMarkdown as md, mdCode, NONE } from '../report/format.js';
 import { table } from '../report/markdown.js';
+import { MODEL_RULE_TEXT } from './model-select.js';
 import type { PlanDocument } from './plan-document.js';
-import { sig } from './plan-words.js';
+import { kneeErrorText, sig } from './plan-words.js';
 
 /** plan.md: the capacity plan as plain text, the same sections as plan.html without the chart. Pure. */
 export function renderPlanMarkdown(doc: PlanDocument): string {
@@ -14,16 +15,18 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
       `SLO p99 ≤ ${fmtMs(doc.rule.sloP99Ms)}, errors ≤ ${fmtPct(doc.rule.maxErrorRate)} · made ${md(doc.createdAt)} · ptaload ${md(doc.tool.version)}`,
     '',
   );
+  if (plan.verdict) out.push(`**${md(plan.verdict.text)}**`, '');
   out.push('## Recommendation', '', ...doc.summary.flatMap((s) => [md(s), '']));
   if (doc.warnings.length > 0) out.push(...doc.warnings.map((w) => `- **Warning:** ${md(w)}`), '');
 
   out.push('## Knee per agent count', '');
   out.push(
     table(
-      ['Agents', 'Knee', 'Per agent', 'Knee step target', 'Status', 'In fit', 'Why'],
+      ['Agents', 'Knee', 'Knee error', 'Per agent', 'Knee step target', 'Status', 'In fit', 'Why'],
       doc.counts.map((c) => [
         String(c.agents),
         fmtRate(c.kneePerS),
+        kneeErrorText(c),
         fmtRate(c.perAgentPerS),
         fmtRate(c.kneeTargetPerS),
         c.status,
@@ -36,7 +39,29 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     '',
   );
 
-  out.push('## Universal Scalability Law fit', '');
+  out.push('## Scaling model', '');
+  const m = plan.model;
+  if (m) {
+    const u = plan.uncertainty;
+    out.push(
+      table(
+        ['Model', 'Coefficients', 'AICc', 'ΔAICc', 'Weight', 'Chosen in resamples', 'Why not'],
+        m.candidates.map((c) => [
+          c.model === m.chosen ? `**${c.model}** (chosen)` : c.model,
+          String(c.parameters),
+          c.aicc === null ? NONE : sig(c.aicc),
+          c.deltaAicc === null ? NONE : sig(c.deltaAicc),
+          c.eligible ? fmtPct(c.weight) : NONE,
+          u ? fmtPct(u.modelShares[c.model]) : NONE,
+          md(c.why),
+        ]),
+      ),
+      '',
+      md(MODEL_RULE_TEXT),
+      '',
+    );
+    if (u) out.push(md(u.method), '');
+  }
   out.push(
     'X(N) = λ·N / (1 + σ·(N−1) + κ·N·(N−1)): λ is one agent with nothing to share, σ the cost of contention ' +
       '(work that queues for a shared resource), κ the cost of coherency (agents interfering with each other).',

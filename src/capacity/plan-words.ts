@@ -1,4 +1,4 @@
-import { fmtCount, fmtMs, fmtPct, fmtRate } from '../report/format.js';
+import { fmtCount, fmtMs, fmtPct, fmtRate, NONE } from '../report/format.js';
 import type { Plan } from './plan.js';
 import type { PlanDocument } from './plan-document.js';
 import { uslThroughput } from './usl-fit.js';
@@ -23,7 +23,11 @@ export function planSummary(doc: Base): string[] {
   const withHeadroom =
     input.headroom > 0 ? ` (+${fmtPct(input.headroom)} headroom = ${fmtRate(plan.neededPerS)})` : '';
   const out: string[] = [];
+  if (plan.verdict) out.push(`Verdict — ${plan.verdict.text}.`);
   const spare = rec.redundancyAgents ?? 0;
+  const ci = plan.uncertainty?.recommendedAgents;
+  const interval =
+    ci && ci.low !== null && ci.high !== null && ci.low !== ci.high ? `, ${ci.low}–${ci.high} at 95 %` : '';
   if (rec.recommendedAgents !== null && rec.servingAgents !== null) {
     const parts = `${rec.servingAgents} to serve + ${spare} for ${redundancyWords(plan)}`;
     const raised = rec.raisedToMinimum
@@ -32,7 +36,7 @@ export function planSummary(doc: Base): string[] {
     const split = rec.siteSplit ? `, at most ${rec.siteSplit.largestSiteAgents} per site` : '';
     out.push(
       rec.fitsUnderMax
-        ? `At ${peak}${withHeadroom} you need ${rec.recommendedAgents} agents (${parts}${split}${raised}).`
+        ? `At ${peak}${withHeadroom} you need ${rec.recommendedAgents} agents (${parts}${split}${raised})${interval}.`
         : `At ${peak}${withHeadroom} you would need ${rec.recommendedAgents} agents (${parts}): more than the tenant limit of ${input.maxAgents}.`,
     );
   } else {
@@ -56,8 +60,13 @@ export function planSummary(doc: Base): string[] {
     );
   }
   const one = plan.perAgentPerS.fromOneAgentKnee;
+  const lambdaCi = plan.uncertainty?.perAgentPerS;
+  const lambdaRange =
+    lambdaCi && lambdaCi.low !== null && lambdaCi.high !== null
+      ? ` (95 %: ${fmtRate(lambdaCi.low)}–${fmtRate(lambdaCi.high)})`
+      : '';
   out.push(
-    `One agent carries about ${fmtRate(one ?? fit.lambda)} within the SLO (p99 ≤ ${fmtMs(doc.rule.sloP99Ms)}, errors ≤ ${fmtPct(doc.rule.maxErrorRate)}): ${one === null ? 'no 1-agent run was measured; ' : `the 1-agent knee measured ${fmtRate(one)}, `}the fit's λ says ${fmtRate(fit.lambda)}${doc.configuredPerAgentPerS === null ? '' : ` (the simulator was configured for ${fmtRate(doc.configuredPerAgentPerS)})`}.`,
+    `One agent carries about ${fmtRate(one ?? fit.lambda)} within the SLO (p99 ≤ ${fmtMs(doc.rule.sloP99Ms)}, errors ≤ ${fmtPct(doc.rule.maxErrorRate)}): ${one === null ? 'no 1-agent run was measured; ' : `the 1-agent knee measured ${fmtRate(one)}, `}the fit's λ says ${fmtRate(fit.lambda)}${lambdaRange}${doc.configuredPerAgentPerS === null ? '' : ` (the simulator was configured for ${fmtRate(doc.configuredPerAgentPerS)})`}.`,
   );
   return out;
 }
@@ -70,7 +79,7 @@ export function planArithmetic(doc: Base): string[] {
   const X = (n: number) => `X(${n}) = ${fmtRate(x(n))}`;
   const out = [
     `needed = peak × (1 + headroom) = ${fmtRate(input.peakPerS)} × ${sig(1 + input.headroom)} = ${fmtRate(plan.neededPerS)}`,
-    `X(N) = λ·N / (1 + σ·(N−1) + κ·N·(N−1)) with λ = ${sig(fit.lambda)}/s, σ = ${sig(fit.sigma)}, κ = ${sig(fit.kappa)}`,
+    `X(N) = λ·N / (1 + σ·(N−1) + κ·N·(N−1)) with λ = ${sig(fit.lambda)}/s, σ = ${sig(fit.sigma)}, κ = ${sig(fit.kappa)} (${fit.model ?? 'usl'} model${modelWhy(plan)})`,
   ];
   const n = rec.servingAgents;
   if (n === null) {
@@ -103,6 +112,23 @@ export function planArithmetic(doc: Base): string[] {
     );
   }
   return out;
+}
+
+/** Why the chosen model: its AICc lead, or that nothing else qualified. */
+function modelWhy(plan: Plan): string {
+  const m = plan.model;
+  if (!m) return '';
+  const others = m.candidates.filter((c) => c.model !== m.chosen);
+  const scored = others.filter((c) => c.deltaAicc !== null);
+  if (scored.length === 0) return ': the only candidate the evidence allows';
+  return `: lowest AICc, ${scored.map((c) => `${c.model} +${sig(c.deltaAicc!)}`).join(', ')}`;
+}
+
+/** "+17 %" above the knee: how far the steps tried leave capacity open. */
+export function kneeErrorText(c: PlanDocument['counts'][number]): string {
+  const e = c.knee.errorShare;
+  if (c.status === 'lower-bound') return 'lower bound';
+  return e === null || e === undefined ? NONE : `+${fmtPct(e)}`;
 }
 
 /** Four significant figures, trailing zeros dropped: coefficients and ratios. */

@@ -1,5 +1,8 @@
 import { ResultsError, UsageError } from '../errors.js';
-import { fitUsl, type UslFit, uslThroughput } from './usl-fit.js';
+import { MODEL_RULE_TEXT, type ModelCandidate, measuredDownturn, selectModel } from './model-select.js';
+import { bootstrap, type KneeEvidence, type Uncertainty } from './plan-uncertainty.js';
+import { type PlanVerdict, planVerdict } from './plan-verdict.js';
+import { type ScalingModel, type UslFit, uslThroughput } from './usl-fit.js';
 
 export type Redundancy =
   | { readonly kind: 'n+k'; readonly k: number }
@@ -11,7 +14,7 @@ export type Redundancy =
 
 export interface PlanInput {
   /** Knee throughput measured per agent count (several runs of one count are all used in the fit). */
-  readonly knees: readonly { readonly agents: number; readonly kneePerS: number }[];
+  readonly knees: readonly KneeEvidence[];
   readonly peakPerS: number;
   /** Extra capacity above the peak, as a share (0.25 = 25 %). */
   readonly headroom: number;
@@ -20,6 +23,10 @@ export interface PlanInput {
   readonly maxAgents: number;
   /** Microsoft's production minimum (3). */
   readonly minAgents: number;
+  /** Seeds the bootstrap (default 1): the same knees always give the same interval. */
+  readonly seed?: number;
+  /** Bootstrap resamples (default 400). */
+  readonly resamples?: number;
 }
 
 interface CurvePoint {
@@ -30,7 +37,14 @@ interface CurvePoint {
 
 export interface Plan {
   readonly input: PlanInput;
+  /** The chosen model's fit (linear and Amdahl are USL fits with σ and/or κ held at 0). */
   readonly fit: UslFit;
+  /** Which model the knees support, and how the others fared. Absent in plans written before model selection. */
+  readonly model?: { readonly chosen: ScalingModel; readonly candidates: readonly ModelCandidate[] };
+  /** 95 % intervals from a seeded bootstrap. Absent in older plans. */
+  readonly uncertainty?: Uncertainty;
+  /** The verdict in words the evidence supports. Absent in older plans. */
+  readonly verdict?: PlanVerdict;
   readonly perAgentPerS: {
     /** The 1-agent knee (mean over runs), when 1 agent was measured. */
     readonly fromOneAgentKnee: number | null;
@@ -86,10 +100,20 @@ export interface Plan {
 
 const SEARCH_LIMIT = 1000;
 
+export const MODEL_NAMES: Record<ScalingModel, string> = {
+  linear: 'linear model',
+  amdahl: 'Amdahl model (contention only)',
+  usl: 'Universal Scalability Law',
+};
+
+/** A plan before its words: what the verdict, assumptions and warnings are made from. */
+export type PlanCore = Omit<Plan, 'assumptions' | 'warnings' | 'verdict'>;
+
 /** Agents needed for a peak, from measured knees, a USL fit, headroom and redundancy. Every step is in the result. */
 export function planCapacity(input: PlanInput): Plan {
   validate(input);
-  const fit = fitUsl(input.knees.map((k) => ({ n: k.agents, x: k.kneePerS })));
+  const choice = selectModel(input.knees.map((k) => ({ n: k.agents, x: k.kneePerS })));
+  const fit = choice.fit;
   const x = (n: number) => uslThroughput(fit, n);
   const extrapolated = (n: number) => n > fit.measuredN.max || n < fit.measuredN.min;
   const neededPerS = input.peakPerS * (1 + input.headroom);
@@ -101,23 +125,22 @@ export function planCapacity(input: PlanInput): Plan {
     measuredMean: mean(input.knees.map((k) => k.kneePerS / k.agents)),
   };
 
-  let servingAgents: number | null = null;
-  for (let n = 1; n <= SEARCH_LIMIT && servingAgents === null; n++) if (x(n) >= neededPerS) servingAgents = n;
-
   const sites = input.redundancy.kind === 'site' ? Object.keys(input.redundancy.sites).length : 0;
-  let redundancyAgents: number | null = input.redundancy.kind === 'n+k' ? input.redundancy.k : null;
-  let total: number | null = null;
-  if (servingAgents !== null) {
-    if (input.redundancy.kind === 'n+k') {
-      total = servingAgents + input.redundancy.k;
-    } else {
-      // Even spread over S sites: the largest holds ⌈N/S⌉, and N − ⌈N/S⌉ must still serve the need.
-      total = servingAgents;
-      while (total - Math.ceil(total / sites) < servingAgents) total++;
-      redundancyAgents = total - servingAgents;
-    }
-  }
-  const recommendedAgents = total === null ? null : Math.max(input.minAgents, total);
+  const point = recommend(x, input, neededPerS);
+  const { servingAgents, redundancyAgents, total, recommendedAgents } = point;
+  const uncertainty = bootstrap(
+    input.knees,
+    fit,
+    (curve) => {
+      const r = recommend(curve, input, neededPerS);
+      return { serving: r.servingAgents, recommended: r.recommendedAgents };
+    },
+    {
+      ...(input.seed === undefined ? {} : { seed: input.seed }),
+      ...(input.resamples === undefined ? {} : { resamples: input.resamples }),
+      curveAgents: input.maxAgents,
+    },
+  );
 
   const ceilingServing =
     input.redundancy.kind === 'n+k'
@@ -127,9 +150,11 @@ export function planCapacity(input: PlanInput): Plan {
   for (let n = 1; n <= ceilingServing; n++) if (x(n) > x(bestAgents)) bestAgents = n;
   const ceilingPredicted = ceilingServing >= 1 ? x(bestAgents) : 0;
 
-  const plan: Omit<Plan, 'assumptions' | 'warnings'> = {
+  const plan: PlanCore = {
     input,
     fit,
+    model: { chosen: choice.model, candidates: choice.candidates },
+    uncertainty,
     perAgentPerS,
     neededPerS,
     curve: Array.from({ length: input.maxAgents }, (_, i) => ({
@@ -163,7 +188,33 @@ export function planCapacity(input: PlanInput): Plan {
         ? siteLoss(input.redundancy.sites, recommendedAgents, x, neededPerS)
         : null,
   };
-  return { ...plan, assumptions: assumptions(plan), warnings: warnings(plan) };
+  // A measured downturn the evidence rules keep coherency from fitting: the curve may peak sooner than shown.
+  const downturnUnfitted =
+    choice.candidates.some((c) => c.model === 'usl' && !c.eligible) &&
+    measuredDownturn(input.knees.map((k) => ({ n: k.agents, x: k.kneePerS })));
+  const verdict = planVerdict({ ...plan, downturnUnfitted });
+  return { ...plan, verdict, assumptions: assumptions(plan), warnings: warnings({ ...plan, verdict }) };
+}
+
+/** Serving agents (smallest N whose X(N) reaches the need), plus redundancy, raised to the minimum. */
+function recommend(x: (n: number) => number, input: PlanInput, neededPerS: number) {
+  let servingAgents: number | null = null;
+  for (let n = 1; n <= SEARCH_LIMIT && servingAgents === null; n++) if (x(n) >= neededPerS) servingAgents = n;
+  const sites = input.redundancy.kind === 'site' ? Object.keys(input.redundancy.sites).length : 0;
+  let redundancyAgents: number | null = input.redundancy.kind === 'n+k' ? input.redundancy.k : null;
+  let total: number | null = null;
+  if (servingAgents !== null) {
+    if (input.redundancy.kind === 'n+k') {
+      total = servingAgents + input.redundancy.k;
+    } else {
+      // Even spread over S sites: the largest holds ⌈N/S⌉, and N − ⌈N/S⌉ must still serve the need.
+      total = servingAgents;
+      while (total - Math.ceil(total / sites) < servingAgents) total++;
+      redundancyAgents = total - servingAgents;
+    }
+  }
+  const recommendedAgents = total === null ? null : Math.max(input.minAgents, total);
+  return { servingAgents, redundancyAgents, total, recommendedAgents };
 }
 
 function siteLoss(
@@ -199,11 +250,16 @@ function evenSpread(names: readonly string[], total: number): Record<string, num
   return Object.fromEntries(names.map((name, i) => [name, base + (i < extra ? 1 : 0)]));
 }
 
-function assumptions(p: Omit<Plan, 'assumptions' | 'warnings'>): string[] {
+function assumptions(p: PlanCore): string[] {
   const { input, fit } = p;
   const r = input.redundancy;
   return [
-    `Capacity at the SLO is the knee measured per agent count; throughput grows with agents as the Universal Scalability Law fitted to those knees says: X(N) = ${num(fit.lambda)}·N / (1 + ${num(fit.sigma)}·(N−1) + ${num(fit.kappa)}·N·(N−1)).`,
+    `Capacity at the SLO is the knee measured per agent count; throughput grows with agents as the ${MODEL_NAMES[fit.model ?? 'usl']} fitted to those knees says: X(N) = ${num(fit.lambda)}·N / (1 + ${num(fit.sigma)}·(N−1) + ${num(fit.kappa)}·N·(N−1)). ${MODEL_RULE_TEXT}`,
+    ...(p.uncertainty
+      ? [
+          `Intervals are 95 % bootstrap intervals (${p.uncertainty.resamples} seeded resamples). ${p.uncertainty.method}`,
+        ]
+      : []),
     `Measured agent counts ${fit.measuredN.min}–${fit.measuredN.max}; predictions outside that range are extrapolations.`,
     `Needed throughput = peak ${num(input.peakPerS)}/s × (1 + ${num(input.headroom * 100)} % headroom) = ${num(p.neededPerS)}/s.`,
     r.kind === 'n+k'
@@ -214,19 +270,28 @@ function assumptions(p: Omit<Plan, 'assumptions' | 'warnings'>): string[] {
   ];
 }
 
-function warnings(p: Omit<Plan, 'assumptions' | 'warnings'>): string[] {
+function warnings(p: PlanCore & { readonly verdict?: PlanVerdict }): string[] {
   const out: string[] = [];
   const { fit, recommendation: rec } = p;
-  if (fit.fixedAtZero.length > 0) {
+  if (fit.measuredN.distinct < 3) {
     out.push(
-      `Only ${fit.measuredN.distinct} distinct agent count(s) measured, so ${fit.fixedAtZero.join(' and ')} could not be fitted and were assumed 0 (scaling ${fit.fixedAtZero.length === 2 ? 'linear' : 'without a retrograde region'}); measure at least 3 agent counts.`,
+      `Only ${fit.measuredN.distinct} distinct agent count(s) measured, so contention (σ) and coherency (κ) could not be tested and scaling is assumed linear; measure at least 3 agent counts (4 or more to see a downturn).`,
     );
   }
   if (fit.r2 !== null && fit.r2 < 0.9)
-    out.push(`The USL fit explains the knees poorly (R² = ${num(fit.r2)}); treat predictions with care.`);
+    out.push(`The fit explains the knees poorly (R² = ${num(fit.r2)}); treat predictions with care.`);
+  const usl = p.model?.candidates.find((c) => c.model === 'usl');
+  if (p.model && p.model.chosen !== 'usl' && usl && !usl.eligible && !/no measured downturn/.test(usl.why)) {
+    out.push(
+      `A larger agent count measured below a smaller one (a downturn), but coherency cannot be fitted: the USL ${usl.why}. The curve may peak sooner than this plan shows.`,
+    );
+  }
+  if (p.verdict?.kind === 'uncertain') out.push(`Not enough evidence for a verdict: ${p.verdict.text}.`);
   if (rec.servingAgents === null) {
     out.push(
-      `The fit never reaches ${num(p.neededPerS)}/s at any agent count (it peaks at ${num(fit.xAtNStar ?? 0)}/s).`,
+      fit.nStar !== null
+        ? `The fit never reaches ${num(p.neededPerS)}/s at any agent count (it peaks at ${num(fit.xAtNStar ?? 0)}/s).`
+        : `The fit never reaches ${num(p.neededPerS)}/s at any agent count (it approaches ${num(fit.amdahlLimit ?? 0)}/s).`,
     );
   }
   if (rec.extrapolated) out.push('The recommendation lies outside the measured agent counts (extrapolated).');

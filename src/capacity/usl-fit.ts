@@ -24,7 +24,12 @@ interface UslResidual {
   readonly residual: number;
 }
 
+/** linear: X = λN; amdahl: contention only (κ = 0); usl: contention and coherency. */
+export type ScalingModel = 'linear' | 'amdahl' | 'usl';
+
 export interface UslFit extends UslCoefficients {
+  /** The model fitted (absent in plans written before model selection: they were all `usl`). */
+  readonly model?: ScalingModel;
   readonly points: readonly UslResidual[];
   readonly sse: number;
   /** √(SSE / points). */
@@ -59,9 +64,9 @@ type Params = [lambda: number, sigma: number, kappa: number];
 /**
  * Nonlinear least squares (Levenberg–Marquardt with σ, κ ≥ 0) of throughput against N, minimising the squared
  * error of X itself, as the R `usl` package's nls/nlxb methods do. With 1 distinct N only λ is fitted, with 2
- * λ and σ (κ held at 0); both reported in `fixedAtZero`.
+ * λ and σ (κ held at 0); both reported in `fixedAtZero`. `model` holds σ (linear) or κ (amdahl) at 0 as well.
  */
-export function fitUsl(points: readonly UslPoint[]): UslFit {
+export function fitUsl(points: readonly UslPoint[], model: ScalingModel = 'usl'): UslFit {
   for (const [i, p] of points.entries()) {
     if (!(p.n > 0 && Number.isFinite(p.n) && p.x > 0 && Number.isFinite(p.x))) {
       throw new ResultsError(
@@ -72,13 +77,17 @@ export function fitUsl(points: readonly UslPoint[]): UslFit {
   const distinct = new Set(points.map((p) => p.n)).size;
   if (distinct === 0)
     throw new ResultsError('no capacity points to fit: the runs gave no knee for any agent count.');
-  const free: [boolean, boolean, boolean] = [true, distinct >= 2, distinct >= 3];
+  const free: [boolean, boolean, boolean] = [
+    true,
+    distinct >= 2 && model !== 'linear',
+    distinct >= 3 && model === 'usl',
+  ];
   let best: { p: Params; sse: number; iterations: number; converged: boolean } | undefined;
   for (const start of starts(points, free)) {
     const run = levenbergMarquardt(points, start, free);
     if (best === undefined || run.sse < best.sse) best = run;
   }
-  return describe(points, best!, free, distinct);
+  return { ...describe(points, best!, free, distinct), model };
 }
 
 function starts(points: readonly UslPoint[], free: readonly boolean[]): Params[] {

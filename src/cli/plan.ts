@@ -163,7 +163,7 @@ function consoleText(doc: PlanDocument, files: readonly string[]): string {
         `${String(c.agents).padStart(6)}  ${fmtRate(c.kneePerS).padStart(9)}  ${fmtRate(c.perAgentPerS).padStart(9)}  ${c.status}${c.usedInFit ? '' : ' (not in the fit)'}`,
     ),
     '',
-    `USL fit: λ ${fmtRate(f.lambda)}, σ ${sig(f.sigma)}, κ ${sig(f.kappa)}, R² ${f.r2 === null ? '–' : f.r2.toFixed(3)}`,
+    `${f.model ?? 'usl'} fit: λ ${fmtRate(f.lambda)}, σ ${sig(f.sigma)}, κ ${sig(f.kappa)}, R² ${f.r2 === null ? '–' : f.r2.toFixed(3)}`,
     '',
     ...doc.summary,
     ...doc.warnings.map((w) => `warning: ${w}`),

@@ -14,7 +14,7 @@ header.top .desc { margin:0 0 12px; opacity:.85; }
 .meta b { font-weight:600; opacity:.7; margin-right:4px; }
 .pill { display:inline-block; padding:2px 10px; border-radius:999px; font-size:12px; font-weight:650; letter-spacing:.04em; text-transform:uppercase; vertical-align:middle; margin-right:6px; border:1px solid transparent; }
 .pill.completed, .pill.pass { background:#dafbe1; color:#116329; border-color:#aceebb; }
-.pill.interrupted, .pill.running { background:#fff8c5; color:#7d4e00; border-color:#eed888; }
+.pill.interrupted, .pill.running, .pill.warn { background:#fff8c5; color:#7d4e00; border-color:#eed888; }
 .pill.failed, .pill.fail { background:#ffebe9; color:#a40e26; border-color:#ffcecb; }
 main { padding:8px 0 40px; }
 section { margin:30px 0 0; }

@@ -19,6 +19,8 @@ export interface ChartSeries {
   readonly dots?: boolean;
   /** Set false for dots alone. Default true. */
   readonly line?: boolean;
+  /** With `area`: shade between `points` and this lower edge (a confidence band) instead of down to the axis. */
+  readonly lower?: readonly Point[];
 }
 
 export interface ChartMarker {
@@ -40,6 +42,8 @@ export interface ChartOptions {
   readonly stacked?: boolean;
   readonly markers?: readonly ChartMarker[];
   readonly hLines?: readonly { readonly y: number; readonly label: string; readonly color: string }[];
+  /** Cap the y axis here (what matters, e.g. the need): lines above it are clipped, not allowed to squash the rest. */
+  readonly yMax?: number;
   readonly width?: number;
   readonly height?: number;
   /** How the hover read-out formats values: y as latency, rate or count; x as time or percentile. */
@@ -56,8 +60,9 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
   const plotH = H - M.top - M.bottom;
   const drawn = o.stacked ? stack(series) : series.map((s) => ({ s, upper: s.points, lower: undefined }));
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = drawn.flatMap((d) => d.upper.map((p) => p[1]).filter((y): y is number => y !== null));
+  let ys = drawn.flatMap((d) => d.upper.map((p) => p[1]).filter((y): y is number => y !== null));
   for (const h of o.hLines ?? []) ys.push(h.y);
+  if (o.yMax !== undefined) ys = [...ys.filter((y) => y <= o.yMax!), o.yMax];
   const xScale = makeScale(o.xScale ?? 'linear', xs, 0, plotW, false);
   const yScale = makeScale(o.yScale ?? 'linear', ys, plotH, 0, true);
   const X = (x: number) => M.left + xScale.map(x);
@@ -91,12 +96,16 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
     `<text class="label" x="14" y="${M.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${M.top + plotH / 2})">${escapeHtml(o.yLabel)}</text>`,
   );
 
+  const clip = `clip-${escapeHtml(o.id)}`;
+  parts.push(
+    `<clipPath id="${clip}"><rect x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}"/></clipPath><g clip-path="url(#${clip})">`,
+  );
   drawn.forEach((d, i) => {
     const s = d.s;
     const attrs = `data-series="${i}" stroke="${s.color}" stroke-width="${s.width ?? 1.75}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}`;
     const title = `<title>${escapeHtml(s.name)}</title>`;
     if (o.stacked || s.area) {
-      const base = d.lower ?? d.upper.map((p) => [p[0], yScale.min] as const);
+      const base = d.lower ?? s.lower ?? d.upper.map((p) => [p[0], yScale.min] as const);
       parts.push(
         `<path class="area" data-series="${i}" fill="${s.color}" d="${areaPath(d.upper, base, X, Y)}">${title}</path>`,
       );
@@ -113,14 +122,21 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
       parts.push(`<g class="dots" data-series="${i}" fill="${s.color}">${title}${dots}</g>`);
     }
   });
+  parts.push('</g>');
 
-  for (const h of o.hLines ?? []) {
+  // Labels of lines closer than a text line apart go the other side of their line, so none overlap.
+  const placed: number[] = [];
+  for (const h of [...(o.hLines ?? [])].sort((a, b) => b.y - a.y)) {
     const y = r(Y(h.y));
+    let labelY = y - 4;
+    if (placed.some((p) => Math.abs(p - labelY) < 13)) labelY = y + 13;
+    if (placed.some((p) => Math.abs(p - labelY) < 13)) labelY = Math.min(...placed) - 13;
+    placed.push(labelY);
     parts.push(
       `<line class="hline" x1="${M.left}" x2="${M.left + plotW}" y1="${y}" y2="${y}" stroke="${h.color}"/>`,
     );
     parts.push(
-      `<text class="hlabel" x="${M.left + plotW - 4}" y="${y - 4}" text-anchor="end" fill="${h.color}">${escapeHtml(h.label)}</text>`,
+      `<text class="hlabel" x="${M.left + plotW - 4}" y="${labelY}" text-anchor="end" fill="${h.color}">${escapeHtml(h.label)}</text>`,
     );
   }
   (o.markers ?? []).forEach((m, i) => {

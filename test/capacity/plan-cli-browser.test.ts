@@ -55,10 +55,10 @@ test('plan.html opens from disk: the capacity curve with the knees, a read-out i
     await page.mouse.move(box.x + (vx / frame.W) * box.width, box.y + box.height / 2);
     const tip = page.locator('#chart-capacity .tip');
     assert.equal(await tip.locator('.h').textContent(), '2 agents');
-    assert.match((await tip.textContent()) ?? '', /USL fit \(measured range\)/);
+    assert.match((await tip.textContent()) ?? '', /linear fit \(measured range 1–4\)/);
 
     // The legend hides the knees' dots like any other series.
-    await page.locator('#chart-capacity .key[data-series="2"]').click();
+    await page.locator('#chart-capacity .key', { hasText: 'measured knee' }).click();
     assert.equal(await page.locator('svg[data-chart="capacity"] g.dots.off').count(), 1);
 
     assert.deepEqual(errors, []);

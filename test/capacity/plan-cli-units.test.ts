@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { selectModel } from '../../src/capacity/model-select.js';
 import { buildPlan, planFits } from '../../src/capacity/plan-build.js';
 import type { PlanRequest } from '../../src/capacity/plan-document.js';
 import { renderPlanHtml } from '../../src/capacity/plan-html.js';
 import { readPlanInputs } from '../../src/capacity/plan-inputs.js';
 import { renderPlanMarkdown } from '../../src/capacity/plan-markdown.js';
-import { fitUsl, uslThroughput } from '../../src/capacity/usl-fit.js';
+import { uslThroughput } from '../../src/capacity/usl-fit.js';
 import { parseRedundancy, parseRequest } from '../../src/cli/plan.js';
 import { ResultsError, UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -56,7 +57,7 @@ test('flags: rates, shares, the p99 SLO and redundancy are parsed; anything else
   }
 });
 
-test('a sweep folder gives one knee per count; the plan fits the USL to exactly those knees', async () => {
+test('a sweep folder gives one knee per count; the plan fits the model AICc chooses to exactly those knees', async () => {
   const dir = await tempDir();
   await writeSweep(
     dir,
@@ -74,11 +75,14 @@ test('a sweep folder gives one knee per count; the plan fits the USL to exactly 
     assert.equal(c.knee.failedStep?.targetPerS, Math.round(1.25 * knee(c.agents)));
   }
   assert.deepEqual(doc.rule.source, { sloP99Ms: 'sweep', maxErrorRate: 'sweep' });
-  const expected = fitUsl([1, 2, 4, 6].map((n) => ({ n, x: knee(n) })));
-  assert.equal(doc.plan.fit.lambda, expected.lambda);
-  assert.equal(doc.plan.fit.sigma, expected.sigma);
-  assert.equal(doc.plan.fit.kappa, expected.kappa);
-  assert.ok(Math.abs(doc.plan.fit.sigma - TRUE.sigma) < 0.01, `σ ${doc.plan.fit.sigma}`);
+  // Four counts and no downturn: coherency cannot be claimed, so the choice is between linear and Amdahl.
+  const expected = selectModel([1, 2, 4, 6].map((n) => ({ n, x: knee(n) })));
+  assert.equal(doc.plan.model?.chosen, expected.model);
+  assert.equal(expected.model, 'amdahl', 'the knees bend: contention is worth its coefficient');
+  assert.equal(doc.plan.fit.lambda, expected.fit.lambda);
+  assert.equal(doc.plan.fit.sigma, expected.fit.sigma);
+  assert.equal(doc.plan.fit.kappa, 0);
+  assert.ok(doc.plan.fit.sigma > TRUE.sigma, `σ ${doc.plan.fit.sigma} also carries the unclaimed coherency`);
   assert.equal(doc.configuredPerAgentPerS, 350);
   assert.equal(doc.plan.perAgentPerS.fromOneAgentKnee, knee(1));
   const x = (n: number) => uslThroughput(doc.plan.fit, n);
@@ -88,9 +92,12 @@ test('a sweep folder gives one knee per count; the plan fits the USL to exactly 
   assert.equal(doc.plan.recommendation.recommendedAgents, Math.max(3, serving + 1));
   assert.ok(doc.arithmetic.some((line) => line.includes(`→ ${serving}`)));
   assert.match(
-    doc.summary[0]!,
+    doc.summary[1]!,
     new RegExp(`you need ${Math.max(3, serving + 1)} agents \\(${serving} to serve \\+ 1 for N\\+1\\)`),
   );
+  assert.match(doc.summary[0]!, /^Verdict — fits: \d+(–\d+)? agents \(95 %\)/);
+  const ci = doc.plan.uncertainty!.recommendedAgents;
+  assert.ok(ci.low! <= Math.max(3, serving + 1) && Math.max(3, serving + 1) <= ci.high!, JSON.stringify(ci));
 });
 
 test('runs of one count are combined, separated by an idle point; a timeline run is noted', async () => {
@@ -209,15 +216,19 @@ test('a retrograde curve that never reaches the need says where it peaks, and th
   const truth = { lambda: 350, sigma: 0.1, kappa: 0.01 };
   await writeSweep(
     dir,
-    [1, 2, 4, 6, 8].map((agents) => ({ agents, kneePerS: Math.round(uslThroughput(truth, agents)) })),
+    // Measured past the peak (N* ≈ 9.5): 16 agents answer less than 8, the downturn κ needs.
+    [1, 2, 4, 6, 8, 12, 16].map((agents) => ({ agents, kneePerS: Math.round(uslThroughput(truth, agents)) })),
   );
   const doc = buildPlan(await readPlanInputs([dir]), parseRequest({ ...flags, peak: '5000/s' }), MADE);
+  assert.equal(doc.plan.model?.chosen, 'usl');
+  assert.equal(doc.plan.verdict?.kind, 'does-not-fit');
+  assert.match(doc.plan.verdict!.text, /peaks at about .* with (9|10) agents \(95 %: \d+–\d+\)/);
   assert.equal(doc.plan.recommendation.recommendedAgents, null);
   assert.equal(planFits(doc), false);
   const nStar = Math.round(doc.plan.fit.nStar!);
   assert.ok(Math.abs(nStar - Math.sqrt(0.9 / 0.01)) < 1, `N* ${doc.plan.fit.nStar}`);
   assert.match(
-    doc.summary[0]!,
+    doc.summary[1]!,
     new RegExp(`No number of agents carries 5,000 sign-ins/s peak .* peaks at about .* with ${nStar} agents`),
   );
   assert.ok(doc.arithmetic.includes('serving: no N up to 1000 has X(N) ≥ 6,250/s'));

@@ -61,7 +61,11 @@ test('a peak beyond what 40 agents carry exits 1, and says so', async () => {
   assert.equal(res.code, EXIT.failed, res.stderr);
   const doc = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as PlanDocument;
   assert.equal(doc.plan.recommendation.fitsUnderMax, false);
-  assert.match(doc.summary[0]!, /more than the tenant limit of 40/);
+  assert.match(
+    doc.summary[0]!,
+    /^Verdict — does not fit: even the favourable end .* more than the limit of 40/,
+  );
+  assert.match(doc.summary[1]!, /more than the tenant limit of 40/);
 });
 
 test('bad input: not a results folder, a peak like "lots", a malformed --slo or --redundancy, no knee → exit 2', async () => {
