@@ -37,7 +37,7 @@ export interface Uncertainty {
   readonly modelShares: Readonly<Record<ScalingModel, number>>;
 }
 
-export const UNCERTAINTY_METHOD =
+const UNCERTAINTY_METHOD =
   'Each resample redraws every agent count’s knee three ways: the mean of its knee step’s intervals resampled ' +
   'with replacement; a uniform draw between the knee and the first failing step’s target (where capacity must ' +
   'lie, given the step size); and one of the point fit’s relative residuals, drawn at random and scaled by ' +

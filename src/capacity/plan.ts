@@ -100,14 +100,14 @@ export interface Plan {
 
 const SEARCH_LIMIT = 1000;
 
-export const MODEL_NAMES: Record<ScalingModel, string> = {
+const MODEL_NAMES: Record<ScalingModel, string> = {
   linear: 'linear model',
   amdahl: 'Amdahl model (contention only)',
   usl: 'Universal Scalability Law',
 };
 
 /** A plan before its words: what the verdict, assumptions and warnings are made from. */
-export type PlanCore = Omit<Plan, 'assumptions' | 'warnings' | 'verdict'>;
+type PlanCore = Omit<Plan, 'assumptions' | 'warnings' | 'verdict'>;
 
 /** Agents needed for a peak, from measured knees, a USL fit, headroom and redundancy. Every step is in the result. */
 export function planCapacity(input: PlanInput): Plan {
