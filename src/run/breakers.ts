@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { Breaker } from '../load/coordinator.js';
+import type { Breaker } from '../load/load-sink.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { type Outcome, PTA_FAILURES } from '../outcome.js';
 import type { Profile } from '../profile/schema.js';

@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { Summary } from '../analysis/summary.js';
 import { EXIT, type ExitCode } from '../errors.js';
-import { type Breaker, type LoadPlan, runLoad, type TimelineOutcome } from '../load/coordinator.js';
+import { runLoad } from '../load/coordinator.js';
+import type { LoadPlan } from '../load/load-plan.js';
+import type { Breaker, TimelineOutcome } from '../load/load-sink.js';
 import type { Profile } from '../profile/schema.js';
 import { rebuildReports } from '../report/rebuild.js';
 import { describeEvent, eventTimeMs, type RunInfo, type TimelineRecord } from '../results/run-info.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
-import type { LoadPlan } from '../load/coordinator.js';
+import type { LoadPlan } from '../load/load-plan.js';
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
 

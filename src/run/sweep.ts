@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'hdr-histogram-js';
 import type { Summary } from '../analysis/summary.js';
 import { EXIT, type ExitCode, ResultsError, UsageError } from '../errors.js';
-import type { Breaker } from '../load/coordinator.js';
+import type { Breaker } from '../load/load-sink.js';
 import { rollup } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { ERROR_OUTCOMES } from '../outcome.js';

@@ -3,7 +3,8 @@
  * faithfully it keeps a schedule at 80 % of that maximum.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { type LoadPlan, runLoad } from '../../src/load/coordinator.js';
+import { runLoad } from '../../src/load/coordinator.js';
+import type { LoadPlan } from '../../src/load/load-plan.js';
 import { addHistograms } from '../../src/metrics/totals.js';
 import type { Target } from '../../src/targets/target.js';
 import { autocannonRate, BENCH_TOKEN_PATH } from './autocannon-rate.js';

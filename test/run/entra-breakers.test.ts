@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Histogram } from 'hdr-histogram-js';
-import type { Breaker } from '../../src/load/coordinator.js';
+import type { Breaker } from '../../src/load/load-sink.js';
 import { createHistogram } from '../../src/metrics/histogram.js';
 import { type IntervalRecord, type SeriesTag, seriesTag } from '../../src/metrics/types.js';
 import type { Outcome } from '../../src/outcome.js';

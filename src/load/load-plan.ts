@@ -1,0 +1,22 @@
+/** What one run of load is handed, resolved and typed: the schedule, the generator's settings, the agent timeline. */
+import type { Phase, TimelineEvent } from '../profile/schema.js';
+
+export interface LoadPlan {
+  readonly phases: readonly Phase[];
+  readonly arrivals: 'uniform' | 'poisson';
+  readonly seed: number;
+  readonly intervalMs: number;
+  readonly lateThresholdMs: number;
+  readonly workers: number;
+  readonly connections: number;
+  readonly timeoutMs: number;
+  readonly wrongPasswordShare: number;
+  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  /** Hard ceiling on sends per second across the run (real tenants), split between workers and shards. */
+  readonly maxRate?: number;
+  readonly timeline: readonly TimelineEvent[];
+  /** How long to wait for in-flight replies after a stop is asked. */
+  readonly stopGraceMs: number;
+  /** This harness's slice when sharded (users and 1/n of the rate). */
+  readonly shard?: { readonly index: number; readonly count: number };
+}

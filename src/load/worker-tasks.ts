@@ -1,0 +1,46 @@
+/** What each pool worker is handed: its share of the arrivals, its own slice of users, its part of the caps. */
+import type { Target } from '../targets/target.js';
+import type { LoadPlan } from './load-plan.js';
+import { sendCapFor } from './worker/send-cap.js';
+import type { WorkerTask } from './worker-protocol.js';
+
+/** A task without what only the pool knows: the port it reports on and, once set, the run's time zero. */
+export type WorkerTaskBase = Omit<WorkerTask, 'port' | 'startEpochMs'>;
+
+/** The task of worker `workerId` (of this shard), picking up the schedule at `resumeAtMs`. */
+export function workerTask(
+  plan: LoadPlan,
+  target: Target,
+  workerId: number,
+  resumeAtMs: number,
+): WorkerTaskBase {
+  const shardFactor = 1 / (plan.shard?.count ?? 1);
+  return {
+    workerId,
+    share: plan.shard
+      ? { index: plan.shard.index * plan.workers + workerId, count: plan.shard.count * plan.workers }
+      : { index: workerId, count: plan.workers },
+    resumeAtMs,
+    schedule: { phases: plan.phases, arrivals: plan.arrivals, seed: plan.seed },
+    intervalMs: plan.intervalMs,
+    lateThresholdMs: plan.lateThresholdMs,
+    request: {
+      ...target.request,
+      connections: Math.max(1, Math.ceil(plan.connections / plan.workers)),
+      timeoutMs: plan.timeoutMs,
+    },
+    users: sliceFor(target.users, plan, workerId),
+    wrongPasswordShare: plan.wrongPasswordShare,
+    ...(plan.pacing ? { pacing: plan.pacing } : {}),
+    ...(plan.maxRate ? { sendCap: sendCapFor(plan.maxRate * shardFactor, plan.workers, workerId) } : {}),
+    drainMs: plan.timeoutMs,
+  };
+}
+
+/** Disjoint users per worker, so no two workers (or shards) pace the same account. */
+function sliceFor<T>(users: readonly T[], plan: LoadPlan, workerId: number): T[] {
+  const count = plan.workers * (plan.shard?.count ?? 1);
+  const index = (plan.shard?.index ?? 0) * plan.workers + workerId;
+  if (users.length < count) return users.slice();
+  return users.filter((_, i) => i % count === index);
+}
