@@ -211,3 +211,59 @@ test('a signal aborted before the run began sends no sign-in (real worker thread
   }
   assert.equal(requests, 0);
 });
+
+test('a start gate puts time zero where it says, once every worker is ready', async () => {
+  const clock = new FakeClock();
+  const t0 = clock.now();
+  const { runner, received } = clockedWorkers(clock);
+  let asked = 0;
+  const running = runLoad(
+    { ...plan, timeline: [] },
+    targetAt('http://127.0.0.1:1'),
+    { interval: () => {}, timeline: () => {}, note: () => {} },
+    {
+      clock,
+      runner,
+      startAt: async () => {
+        asked++;
+        return t0 + 5000;
+      },
+    },
+  );
+  await settle();
+  assert.equal(asked, 1);
+  assert.deepEqual(
+    received.map((log) => log[0]),
+    [
+      { type: 'start', startEpochMs: t0 + 5000 },
+      { type: 'start', startEpochMs: t0 + 5000 },
+    ],
+  );
+  for (let ms = 0; ms < 8200; ms += 100) {
+    clock.advance(100);
+    await settle();
+  }
+  const result = await running;
+  assert.equal(result.status, 'completed');
+  assert.equal(result.startEpochMs, t0 + 5000);
+});
+
+test('a start gate that fails fails the run before anything starts', { timeout: 10_000 }, async () => {
+  const clock = new FakeClock();
+  const { runner, received } = clockedWorkers(clock);
+  const result = await runLoad(
+    plan,
+    targetAt('http://127.0.0.1:1'),
+    { interval: () => {}, timeline: () => {}, note: () => {} },
+    {
+      clock,
+      runner,
+      startAt: async () => {
+        throw new Error('shard 2 of 3 never came to the barrier');
+      },
+    },
+  );
+  assert.equal(result.status, 'failed');
+  assert.equal(result.failure, 'shard 2 of 3 never came to the barrier');
+  assert.deepEqual(received, [[{ type: 'stop', graceMs: 100 }], [{ type: 'stop', graceMs: 100 }]]);
+});
