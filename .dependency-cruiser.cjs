@@ -6,7 +6,7 @@
 const layers = [
   ['cli', 'index.ts'],
   ['run'],
-  ['compare', 'capacity', 'kube'],
+  ['compare', 'capacity', 'kube', 'live'],
   ['report'],
   ['analysis'],
   ['results'],

@@ -3,7 +3,7 @@ import { EXIT } from '../errors.js';
 import { shippedProfile } from '../profile/shipped.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
-import { intInRange } from './flags.js';
+import { intInRange, remoteWriteUrl } from './flags.js';
 import { takeInterrupts } from './interrupts.js';
 import { writeJunit } from './junit-file.js';
 import { intervalFigures } from './live-figures.js';
@@ -21,6 +21,9 @@ interface RunFlags extends EntraOptionValues, StartOptionValues {
   verbose?: boolean;
   json?: boolean;
   junit?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  prometheusRemoteWrite?: string;
 }
 
 export function register(program: Command): void {
@@ -49,11 +52,27 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no live progress')
     .option('-v, --verbose', "also show the target's own log lines (the simulator's, hooks')")
     .option('--json', 'print summary.json to stdout when done')
+    .option(
+      '--metrics-port <port>',
+      'serve live Prometheus metrics on http://127.0.0.1:<port>/metrics (0: any free port)',
+      intInRange('--metrics-port', 0, 65_535),
+    )
+    .option(
+      '--metrics-host <address>',
+      'address for --metrics-port to listen on (default 127.0.0.1; 0.0.0.0 to let other machines scrape)',
+    )
+    .option(
+      '--prometheus-remote-write <url>',
+      'push live metrics to a Prometheus remote-write endpoint, e.g. http://127.0.0.1:9090/api/v1/write',
+    )
     .option('--junit <file>', 'also write the thresholds as JUnit XML (one test case each) for CI')
     .action(
       action(async (profileArg: string | undefined, flags: RunFlags) => {
         // Found beside the installed package, not in the current folder: `npx ptaload run` works anywhere.
         const profile = profileArg ?? shippedProfile('quickstart.yaml');
+        const remoteWrite = flags.prometheusRemoteWrite
+          ? remoteWriteUrl(flags.prometheusRemoteWrite)
+          : undefined;
         const progress = createProgress(flags.quiet ? 'quiet' : 'auto');
         const controller = new AbortController();
         let interrupts = 0;
@@ -94,6 +113,11 @@ export function register(program: Command): void {
               ...(flags.connections ? { connections: flags.connections } : {}),
               ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
               ...(flags.shard ? { shard: flags.shard } : {}),
+              live: {
+                ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+                ...(flags.metricsHost ? { metricsHost: flags.metricsHost } : {}),
+                ...(remoteWrite ? { remoteWrite } : {}),
+              },
               entra: parseEntraOptions(flags),
               ...parseStartOptions(flags, flags.shard !== undefined),
             },

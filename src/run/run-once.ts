@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Summary } from '../analysis/summary.js';
 import { EXIT, type ExitCode } from '../errors.js';
+import { type LiveOutputs, openLiveOutputs } from '../live/live-outputs.js';
 import { runLoad } from '../load/coordinator.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { Breaker, TimelineOutcome } from '../load/load-sink.js';
@@ -82,9 +83,21 @@ export async function runProfile(
     notes: [...(extra.notes ?? [])],
   };
   let writer: ResultsWriter;
+  let live: LiveOutputs | undefined;
   try {
+    live = await openLiveOutputs(
+      overrides.live ?? {},
+      {
+        run_id: run.runId,
+        shard: settings.plan.shard ? `${settings.plan.shard.index}/${settings.plan.shard.count}` : '0/1',
+        profile: profile.name,
+        tenant: target.tenant,
+      },
+      hooks.log,
+    );
     writer = await ResultsWriter.create(dir, run);
   } catch (err) {
+    await live?.close();
     await target.close();
     throw err;
   }
@@ -101,11 +114,13 @@ export async function runProfile(
       {
         interval: async (record, histograms) => {
           await writer.appendInterval(record, histograms);
+          live?.interval(record, histograms);
           hooks.interval?.(record, histograms);
         },
         timeline: async (outcome) => {
           const record = toRecord(outcome);
           timeline.push(record);
+          live?.event(record.action, record.agent);
           hooks.log(logLine(record));
           await writer.updateRun({ timeline: [...timeline] });
         },
@@ -113,14 +128,15 @@ export async function runProfile(
           notes.push(text);
           hooks.log(`note: ${text}`);
         },
-        progress: (live) => {
-          if (!scheduleStartKnown && live.elapsedMs > 0) {
+        progress: (figures) => {
+          if (!scheduleStartKnown && figures.elapsedMs > 0) {
             // The schedule's time zero, so the CSVs' UTC columns are right from the first interval on
             // (run.json gets the coordinator's exact figure when the run ends).
             scheduleStartKnown = true;
-            void writer.updateRun({ startEpochMs: Math.round(Date.now() - live.elapsedMs) });
+            void writer.updateRun({ startEpochMs: Math.round(Date.now() - figures.elapsedMs) });
           }
-          hooks.progress?.(live);
+          live?.tick(figures);
+          hooks.progress?.(figures);
         },
       },
       {
@@ -152,7 +168,12 @@ export async function runProfile(
       ? { failure: { code: crash ? 'INTERNAL' : 'TARGET_MISCONFIGURED', message: failureMessage } }
       : {}),
   });
-  const summary = await rebuildReports(dir);
+  let summary: Summary;
+  try {
+    summary = await rebuildReports(dir);
+  } finally {
+    await live?.close();
+  }
   if (crash) throw crash;
   return { kind: 'run', dir, status, summary, exitCode: exitCodeFor(status, summary, failureMessage) };
 }

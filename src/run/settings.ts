@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
+import type { LiveOptions } from '../live/live-outputs.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
@@ -12,6 +13,8 @@ export interface RunOverrides {
   readonly seed?: number;
   /** `i/n`: this harness's share when several run side by side (0-based index). */
   readonly shard?: string;
+  /** Live metrics outputs (Prometheus endpoint, remote write): the command line only. */
+  readonly live?: LiveOptions;
   /** Real-tenant flags, checked once by the command line (targets/entra/flags). */
   readonly entra?: EntraFlags;
   /** When time zero falls: at once (absent), at a fixed instant, or when every shard is at the barrier. */
