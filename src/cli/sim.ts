@@ -40,6 +40,16 @@ interface SimFlags {
   lockoutGrowth?: number;
   directoryConcurrency?: number;
   directoryTime?: number;
+  lockoutHashTracking?: boolean;
+  onpremLockoutThreshold?: number;
+  onpremLockoutWindow?: number;
+  onpremLockoutDuration?: number;
+  requestLoopThreshold?: number;
+  requestLoopWindow?: number;
+  ipBlock?: boolean;
+  lateAnswerCode?: number;
+  clientSecretEnv?: string;
+  secretExpired?: boolean;
 }
 
 export function register(program: Command): void {
@@ -113,6 +123,46 @@ export function register(program: Command): void {
       'mean time of one logon call at the DC (with --directory-concurrency; default 2ms)',
       duration('--directory-time'),
     )
+    .option(
+      '--lockout-hash-tracking',
+      'do not count a repeat of a recent wrong password (password hash sync; with PTA every wrong password counts)',
+    )
+    .option(
+      '--onprem-lockout-threshold <n>',
+      'on-prem AD lockout: bad passwords that lock the AD account (default: no AD lockout)',
+      intInRange('--onprem-lockout-threshold', 1, 1000),
+    )
+    .option(
+      '--onprem-lockout-window <duration>',
+      "AD's 'reset account lockout counter after' (default 30m)",
+      duration('--onprem-lockout-window'),
+    )
+    .option(
+      '--onprem-lockout-duration <duration>',
+      'how long AD keeps the account locked (default 30m)',
+      duration('--onprem-lockout-duration'),
+    )
+    .option(
+      '--request-loop-threshold <n>',
+      'AADSTS50196 when one user signs in more often than this per --request-loop-window (default: off)',
+      intInRange('--request-loop-threshold', 1, 1_000_000),
+    )
+    .option(
+      '--request-loop-window <duration>',
+      'the window of --request-loop-threshold (default 60s)',
+      duration('--request-loop-window'),
+    )
+    .option('--ip-block', 'answer every sign-in 50053, as Entra does for an IP it finds malicious')
+    .option(
+      '--late-answer-code <code>',
+      'what an agent answer after the PTA timeout gives the client: 80002 (default) or 80014',
+      intInRange('--late-answer-code', 80002, 80014),
+    )
+    .option(
+      '--client-secret-env <name>',
+      'make the app confidential, with the client secret read from this environment variable',
+    )
+    .option('--secret-expired', 'with --client-secret-env: the secret has expired (7000222)')
     .action(action((flags: SimFlags) => runSim(flags)));
 }
 
@@ -123,6 +173,14 @@ async function runSim(flags: SimFlags): Promise<number> {
   if (flags.users !== undefined && flags.generateUsers !== undefined) {
     throw new UsageError('give either --users FILE or --generate-users N, not both.');
   }
+  if (
+    flags.lateAnswerCode !== undefined &&
+    flags.lateAnswerCode !== 80002 &&
+    flags.lateAnswerCode !== 80014
+  ) {
+    throw new UsageError(`--late-answer-code must be 80002 or 80014, got ${flags.lateAnswerCode}.`);
+  }
+  const app = appRegistration(flags);
   const seed = flags.seed ?? randomInt(1, 2 ** 31);
   const log = (line: string) => process.stderr.write(`sim: ${line}\n`);
   const users = await loadUsers(flags, seed);
@@ -153,7 +211,25 @@ async function runSim(flags: SimFlags): Promise<number> {
       threshold: flags.lockoutThreshold ?? DEFAULTS.lockout.threshold,
       durationMs: flags.lockoutDuration ?? DEFAULTS.lockout.durationMs,
       growth: flags.lockoutGrowth ?? DEFAULTS.lockout.growth,
+      hashTracking: flags.lockoutHashTracking ?? false,
     },
+    ...(flags.onpremLockoutThreshold
+      ? {
+          onPremLockout: {
+            threshold: flags.onpremLockoutThreshold,
+            windowMs: flags.onpremLockoutWindow ?? 1_800_000,
+            durationMs: flags.onpremLockoutDuration ?? 1_800_000,
+          },
+        }
+      : {}),
+    ...(flags.requestLoopThreshold
+      ? {
+          requestLoop: { threshold: flags.requestLoopThreshold, windowMs: flags.requestLoopWindow ?? 60_000 },
+        }
+      : {}),
+    ipBlock: flags.ipBlock ?? false,
+    lateAnswerCode: flags.lateAnswerCode === 80014 ? 80014 : 80002,
+    app,
     logger: log,
   });
   if (users.length === 0) {
@@ -177,6 +253,21 @@ async function runSim(flags: SimFlags): Promise<number> {
   const c = sim.counters;
   log(`${signal}: stopped after ${c.requests} token requests (${JSON.stringify(c.byCode())} by code)`);
   return 0;
+}
+
+/** The app registration: public unless a secret's environment variable is named (the secret never on the command line). */
+function appRegistration(flags: SimFlags): NonNullable<Parameters<typeof startSim>[0]>['app'] {
+  if (flags.clientSecretEnv === undefined) {
+    if (flags.secretExpired) throw new UsageError('--secret-expired needs --client-secret-env NAME.');
+    return { type: 'public' };
+  }
+  const secret = process.env[flags.clientSecretEnv];
+  if (!secret) {
+    throw new UsageError(
+      `--client-secret-env ${flags.clientSecretEnv}: that environment variable is empty or not set; export the client secret in it first.`,
+    );
+  }
+  return { type: 'confidential', secret, secretExpired: flags.secretExpired ?? false };
 }
 
 async function loadUsers(flags: SimFlags, seed: number | string): Promise<readonly TestUser[]> {

@@ -18,9 +18,17 @@ const usersSchema = z
       .optional()
       .meta({ description: "CSV username,password[,state], relative to the profile's folder." }),
     states: z
-      .strictObject({ disabled: share().optional(), expired: share().optional(), mfa: share().optional() })
+      .strictObject({
+        disabled: share().optional(),
+        expired: share().optional(),
+        mfa: share().optional(),
+        'ca-blocked': share().optional(),
+      })
       .optional()
-      .meta({ description: 'Generated users only: shares of disabled, expired and MFA-required accounts.' }),
+      .meta({
+        description:
+          'Generated users only: shares of disabled, AD-password-expired, MFA-required and Conditional-Access-blocked accounts.',
+      }),
     wrongPasswordShare: share()
       .prefault(0)
       .meta({ description: 'Share of sign-ins sent with a deliberately wrong password.' }),

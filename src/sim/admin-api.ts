@@ -23,8 +23,18 @@ const usersBodySchema = z.strictObject({
   ),
 });
 
+/** Switches the sim's tenant-wide protections and reports its lockout counts. */
+interface Protections {
+  ipBlock: boolean;
+  readonly lockedUsers: () => number;
+  readonly onPremLockedUsers: () => number;
+}
+
+const ipBlockSchema = z.strictObject({ on: z.boolean() });
+
 export interface AdminDeps {
   readonly token: string;
+  readonly protections: Protections;
   readonly pool: AgentPool;
   readonly users: UserDirectory;
   readonly counters: SimCounters;
@@ -99,6 +109,9 @@ export class AdminApi {
         return [200, { agents: pool.failSite(name!, mode(query)).map((a) => a.view()) }];
       case 'POST sites/:/restore':
         return [200, { agents: pool.restoreSite(name!).map((a) => a.view()) }];
+      case 'POST ip-block':
+        this.d.protections.ipBlock = parse(ipBlockSchema, body, 'ip-block').on;
+        return [200, { ipBlock: this.d.protections.ipBlock }];
       case 'GET counters':
         return [200, this.counters()];
       case 'POST users': {
@@ -135,6 +148,9 @@ export class AdminApi {
       inFlight: pool.inFlight,
       agentsListening: agents.filter((a) => a.state === 'active' || a.state === 'degraded').length,
       users: this.d.users.size,
+      lockedUsers: this.d.protections.lockedUsers(),
+      onPremLockedUsers: this.d.protections.onPremLockedUsers(),
+      ipBlock: this.d.protections.ipBlock,
       uptimeMs: Math.round(this.d.now() - this.d.startedAt),
     };
   }

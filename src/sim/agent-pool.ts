@@ -28,7 +28,16 @@ export class AgentPool {
     private readonly dispatcher: Receivers,
     private readonly versions: Readonly<Record<string, VersionProfile>>,
     private readonly log: (line: string) => void = () => {},
+    /** Entra registers at most 40 agents per tenant. */
+    readonly maxAgents = 40,
   ) {}
+
+  /** Agents the tenant has registered: every one not uninstalled (a crashed agent still shows, inactive). */
+  get registered(): number {
+    let n = 0;
+    for (const a of this.byName.values()) if (a.lifecycle !== 'removed') n++;
+    return n;
+  }
 
   list(): AgentView[] {
     return [...this.byName.values()].map((a) => a.view());
@@ -50,6 +59,9 @@ export class AgentPool {
   add(spec: SimAgentSpec): Agent {
     let agent = this.byName.get(spec.name);
     if (agent?.lifecycle === 'running') throw new AgentOpError(409, `agent '${spec.name}' is already active`);
+    if ((agent === undefined || agent.lifecycle === 'removed') && this.registered >= this.maxAgents) {
+      throw new AgentOpError(409, tooManyAgents(this.maxAgents));
+    }
     if (agent === undefined) {
       agent = new Agent(spec, this.versions);
       this.byName.set(spec.name, agent);
@@ -90,6 +102,9 @@ export class AgentPool {
     const agent = this.get(name);
     agent.degrade = null;
     agent.refresh(this.versions);
+    if (agent.lifecycle === 'removed' && this.registered >= this.maxAgents) {
+      throw new AgentOpError(409, tooManyAgents(this.maxAgents));
+    }
     if (agent.lifecycle !== 'running') this.revive(agent);
     this.log(`agent ${name} restored`);
     return agent;
@@ -119,4 +134,9 @@ export class AgentPool {
     agent.run = run;
     this.dispatcher.listen(run);
   }
+}
+
+/** What Entra's admin center says, in substance, when a tenant already has its limit of agents. */
+function tooManyAgents(max: number): string {
+  return `this tenant already has ${max} authentication agents registered, the most Entra allows: the agent cannot be registered. Uninstall an agent you no longer need first (an uninstalled agent shows Inactive and drops off the list after 10 days).`;
 }

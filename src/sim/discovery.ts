@@ -107,3 +107,18 @@ function brand(domain: string): string {
   const first = domain.split('.')[0] ?? domain;
   return first.charAt(0).toUpperCase() + first.slice(1);
 }
+
+/**
+ * `GET /common/userrealm/{upn}?api-version=1.0`, which MSAL calls before a password grant to learn
+ * whether the account is managed (password grant to Entra) or federated (WS-Trust to the IdP).
+ */
+export function userRealmV1(upn: string, isVerified: (domain: string) => boolean): object {
+  const at = upn.lastIndexOf('@');
+  const domain = at >= 0 ? upn.slice(at + 1).toLowerCase() : '';
+  const cloud = {
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+  };
+  if (domain === '' || !isVerified(domain)) return { ver: '1.0', account_type: 'Unknown', ...cloud };
+  return { ver: '1.0', account_type: 'Managed', domain_name: domain, ...cloud };
+}

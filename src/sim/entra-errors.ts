@@ -41,6 +41,9 @@ function fillMessage(template: string, vars: Readonly<Record<string, string>>): 
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
+/** Codes whose body tells the client what to do next (`suberror`), as Entra's 50076 does. */
+const SUBERRORS: ReadonlyMap<number, string> = new Map([[50076, 'basic_action']]);
+
 /** The JSON body of an Entra token-endpoint error. */
 export function errorBody(
   entry: AadstsCode,
@@ -48,6 +51,7 @@ export function errorBody(
   ids: ReplyIds,
   timestamp: string,
 ): TokenErrorBody {
+  const suberror = SUBERRORS.get(entry.code);
   return {
     error: entry.error,
     error_description:
@@ -58,5 +62,6 @@ export function errorBody(
     trace_id: ids.traceId,
     correlation_id: ids.correlationId,
     error_uri: `https://login.microsoftonline.com/error?code=${entry.code}`,
+    ...(suberror !== undefined ? { suberror } : {}),
   };
 }

@@ -9,12 +9,47 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export interface LockoutPolicy {
-  /** Distinct wrong passwords that lock the account (Entra's default 10). */
+  /** Wrong passwords that lock the account (Entra's default 10; 3 in US Government clouds). */
   readonly threshold: number;
   /** First lockout length (Entra's default 60 s). */
   readonly durationMs: number;
   /** Each further lockout lasts this many times longer than the one before (default 2). */
   readonly growth?: number;
+  /**
+   * Do not count a repeat of one of the last three wrong passwords again. Entra does this only for
+   * password hash sync and cloud accounts: with PTA every wrong password counts. Default false (PTA).
+   */
+  readonly hashTracking?: boolean;
+}
+
+/**
+ * The on-premises AD account lockout policy the agents' logon calls meet: `threshold` bad passwords
+ * within `windowMs` ("reset account lockout counter after") lock the AD account for `durationMs`. A
+ * locked AD account refuses even the right password, answered through the agent (50053: unconfirmed).
+ */
+export interface OnPremLockoutPolicy {
+  readonly threshold: number;
+  readonly windowMs: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Entra's "client request loop" protection (AADSTS50196): more than `threshold` sign-ins of one user
+ * to one app within `windowMs`. The real limits are not published (unconfirmed): off unless given.
+ */
+export interface RequestLoopPolicy {
+  readonly threshold: number;
+  readonly windowMs: number;
+}
+
+/** The app registration the ROPC requests use. */
+export interface AppRegistration {
+  /** `public`: public client flows allowed, no secret (default). `confidential`: a client secret is required. */
+  readonly type: 'public' | 'confidential';
+  /** The confidential client's secret (never logged). */
+  readonly secret?: string;
+  /** The secret has expired (7000222). */
+  readonly secretExpired?: boolean;
 }
 
 /** A shared on-prem directory (domain controller) that every agent's logon call goes through. */
@@ -53,6 +88,19 @@ export interface SimOptions {
   /** How long a crashed agent keeps receiving its share of requests (unconfirmed; default 10 s). */
   readonly detectionDelayMs?: number;
   readonly lockout?: LockoutPolicy;
+  readonly onPremLockout?: OnPremLockoutPolicy;
+  readonly requestLoop?: RequestLoopPolicy;
+  /** Answer every sign-in 50053, whatever the password: Entra blocking an IP it finds malicious. */
+  readonly ipBlock?: boolean;
+  /**
+   * What the client sees when an agent answers after Entra stopped waiting: 80002 (timed out, at the
+   * deadline; the default) or 80014 (answered after the maximum elapsed time, when the answer comes).
+   * Which one Entra sends is unconfirmed.
+   */
+  readonly lateAnswerCode?: 80002 | 80014;
+  readonly app?: AppRegistration;
+  /** Most agents the tenant registers (Entra's limit: 40). */
+  readonly maxAgents?: number;
   readonly directory?: DirectoryCapacity;
   readonly clock?: Clock;
   /** Human-readable progress lines (never passwords). */
@@ -65,5 +113,8 @@ export const DEFAULTS = {
   agents: 4,
   ptaTimeoutMs: 10_000,
   detectionDelayMs: 10_000,
-  lockout: { threshold: 10, durationMs: 60_000, growth: 2 },
+  lockout: { threshold: 10, durationMs: 60_000, growth: 2, hashTracking: false },
+  lateAnswerCode: 80002,
+  app: { type: 'public' },
+  maxAgents: 40,
 } as const;

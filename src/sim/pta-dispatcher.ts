@@ -6,7 +6,7 @@ import { LognormalSampler } from './service-time.js';
 import type { TimerWheel } from './timer-wheel.js';
 
 /** How a validation ended: the agent checked the password, or one of the PTA failure codes. */
-export type Verdict = 'checked' | 80001 | 80002 | 80005 | 80007;
+export type Verdict = 'checked' | 80001 | 80002 | 80005 | 80007 | 80014;
 
 /** The dispatcher's bookkeeping for one password validation; the token endpoint extends it. */
 export class Validation {
@@ -26,6 +26,11 @@ export interface DispatcherOptions<V extends Validation> {
   readonly detectionDelayMs: number;
   readonly seed: number | string;
   readonly directory?: DirectoryCapacity | undefined;
+  /**
+   * An answer that comes after the deadline: 80002 ends the sign-in at the deadline; 80014 waits for the
+   * late answer and reports it as such. A request no agent ever answers is 80002 either way.
+   */
+  readonly lateAnswerCode?: 80002 | 80014;
   /** Called exactly once per submitted validation. `agent` is null when no agent ever held it. */
   readonly answer: (v: V, verdict: Verdict, agent: Agent | null) => void;
 }
@@ -147,7 +152,11 @@ export class Dispatcher<V extends Validation> {
     let end = start + this.sampler.sample(run.agent.meanServiceMs);
     if (this.dcMeanMs > 0) end += this.sampler.sample(this.dcMeanMs);
     this.wheel.at(end, this.finish, v);
-    if (end > v.deadline) this.wheel.at(v.deadline, this.expire, v);
+    if (end > v.deadline && !this.waitsForLate) this.wheel.at(v.deadline, this.expire, v);
+  }
+
+  private get waitsForLate(): boolean {
+    return this.opts.lateAnswerCode === 80014;
   }
 
   private readonly finish = (v: V, at: number): void => {
@@ -158,7 +167,13 @@ export class Dispatcher<V extends Validation> {
         if (v.deadline <= this.wheel.now()) this.timeout(v, agent);
         else this.wheel.at(v.deadline, this.expire, v);
       } else if (at > v.deadline) {
-        this.timeout(v, agent);
+        if (this.waitsForLate) {
+          agent.timedOut++;
+          v.done = true;
+          this.opts.answer(v, 80014, agent);
+        } else {
+          this.timeout(v, agent);
+        }
       } else if (agent.errorRate > 0 && this.random() < agent.errorRate) {
         agent.failed++;
         v.done = true;

@@ -1,13 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AADSTS } from '../protocol/aadsts.js';
 import type { AdminApi } from './admin-api.js';
-import { type DiscoveryContext, instanceDiscovery, openIdConfiguration, userRealm } from './discovery.js';
+import {
+  type DiscoveryContext,
+  instanceDiscovery,
+  openIdConfiguration,
+  userRealm,
+  userRealmV1,
+} from './discovery.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
 import { sendJson } from './json-reply.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 import type { UserDirectory } from './user-directory.js';
 
 const TOKEN_SUFFIX = '/oauth2/v2.0/token';
+const V1_TOKEN_SUFFIX = '/oauth2/token';
+const USERREALM_PREFIX = '/common/userrealm/';
 const OIDC_SUFFIX = '/v2.0/.well-known/openid-configuration';
 const KEYS_SUFFIX = '/discovery/v2.0/keys';
 
@@ -28,18 +36,30 @@ export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) =>
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
-    if (path.endsWith(TOKEN_SUFFIX) && req.method === 'POST') {
-      const segment = path.slice(1, path.length - TOKEN_SUFFIX.length);
-      if (segment !== '' && !segment.includes('/')) return endpoint.handle(req, res, safeDecode(segment));
+    const api = path.endsWith(TOKEN_SUFFIX) ? 'v2' : path.endsWith(V1_TOKEN_SUFFIX) ? 'v1' : undefined;
+    if (api !== undefined) {
+      const segment = path.slice(1, path.length - (api === 'v2' ? TOKEN_SUFFIX : V1_TOKEN_SUFFIX).length);
+      if (segment !== '' && !segment.includes('/')) {
+        if (req.method === 'POST') return endpoint.handle(req, res, safeDecode(segment), api);
+        return endpoint.refuseMethod(req, res);
+      }
     }
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
     req.resume();
-    if (req.method !== 'GET' || path.endsWith(TOKEN_SUFFIX)) {
+    if (req.method !== 'GET') {
       return sendJson(res, 405, {
         error: 'invalid_request',
-        message: 'the token endpoint takes POST; other endpoints take GET',
+        message: 'the token endpoints take POST; other endpoints take GET',
       });
+    }
+    if (path.startsWith(USERREALM_PREFIX)) {
+      const upn = safeDecode(path.slice(USERREALM_PREFIX.length));
+      return sendJson(
+        res,
+        200,
+        userRealmV1(upn, (d) => users.isVerifiedDomain(d)),
+      );
     }
     if (path === '/common/discovery/instance') {
       return sendJson(res, 200, instanceDiscovery(discovery, query.get('authorization_endpoint')));

@@ -21,6 +21,8 @@ export type ScopeCheck = ScopeGrant | { readonly valid: false; readonly offendin
 interface Resource {
   readonly audience: string;
   readonly scope: string;
+  /** How the reply's `scope` names it. */
+  readonly shown: string;
   readonly scp: string;
   readonly isDefault: boolean;
 }
@@ -67,11 +69,14 @@ export class ScopeValidator {
         if (r.audience !== first.audience || mixesDefault) return { valid: false, offending: r.scope };
       }
     }
-    const granted = first === undefined ? [`${GRAPH}/User.Read`] : resources.map((r) => r.scope);
+    // Entra's reply names Graph permissions by their short names and adds `email` whenever `openid` is asked.
+    const granted = first === undefined ? ['User.Read'] : resources.map((r) => r.shown);
     const scp = first === undefined ? 'User.Read' : resources.map((r) => r.scp).join(' ');
+    const shownOidc = oidc.filter((s) => s !== 'offline_access');
+    if (oidc.includes('openid') && !shownOidc.includes('email')) shownOidc.push('email');
     return {
       valid: true,
-      scope: [...granted, ...oidc.filter((s) => s !== 'offline_access')].join(' '),
+      scope: [...granted, ...shownOidc].join(' '),
       audience: first?.audience ?? GRAPH,
       scp: [scp, ...oidc.filter((s) => s !== 'offline_access')].join(' '),
       idToken: oidc.includes('openid'),
@@ -87,14 +92,17 @@ export class ScopeValidator {
     if (prefix === '' || prefix === GRAPH || prefix === `${GRAPH}/` || prefix === GRAPH_APP_ID) {
       if (!isDefault && !PERMISSION.test(name)) return undefined;
       if (prefix === '' && isDefault) return undefined;
-      return { audience: GRAPH, scope: `${GRAPH}/${name}`, scp: isDefault ? 'User.Read' : name, isDefault };
+      const scp = isDefault ? 'User.Read' : name;
+      return { audience: GRAPH, scope: `${GRAPH}/${name}`, shown: scp, scp, isDefault };
     }
     const app = this.clientId.toLowerCase();
     if (prefix === app || prefix === `api://${app}`) {
       if (!isDefault && !/^[A-Za-z0-9._-]+$/.test(name)) return undefined;
+      const scope = `${prefix === app ? this.clientId : `api://${this.clientId}`}/${name}`;
       return {
         audience: this.clientId,
-        scope: `${prefix === app ? this.clientId : `api://${this.clientId}`}/${name}`,
+        scope,
+        shown: scope,
         scp: isDefault ? 'access_as_user' : name,
         isDefault,
       };

@@ -9,10 +9,13 @@ import { UsageError } from '../errors.js';
 import { agentSpecSchema, defaultAgents, describeIssues, versionsSchema } from '../protocol/agent-spec.js';
 import { AdminApi } from './admin-api.js';
 import { AgentPool } from './agent-pool.js';
+import { ClientAuth } from './client-auth.js';
 import { Stamp } from './entra-errors.js';
 import { SmartLockout } from './lockout.js';
+import { OnPremLockout } from './on-prem-lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
 import { Dispatcher } from './pta-dispatcher.js';
+import { RequestLoopDetector } from './request-loop.js';
 import { route } from './router.js';
 import { ScopeValidator } from './scope.js';
 import { makeSelfSignedCert } from './self-signed-cert.js';
@@ -62,11 +65,17 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   );
   const detectionDelayMs = options.detectionDelayMs ?? DEFAULTS.detectionDelayMs;
   const lockoutPolicy = options.lockout ?? DEFAULTS.lockout;
+  const maxAgents = options.maxAgents ?? DEFAULTS.maxAgents;
+  const clientAuth = checkedApp(options.app ?? DEFAULTS.app);
+  // Checked before the server listens, so a refused option leaves nothing open.
+  const agentSpecs = checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents), maxAgents);
 
   const users = new UserDirectory(domain);
   users.load(options.users ?? []);
   const counters = new SimCounters();
   const lockout = new SmartLockout(lockoutPolicy, clock);
+  const onPremLockout = options.onPremLockout ? new OnPremLockout(options.onPremLockout, clock) : undefined;
+  const requestLoop = options.requestLoop ? new RequestLoopDetector(options.requestLoop, clock) : undefined;
   const wheel = new TimerWheel();
   const stamp = new Stamp(clock);
 
@@ -90,6 +99,9 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     clientId,
     users,
     lockout,
+    onPremLockout,
+    requestLoop,
+    clientAuth,
     scopes: new ScopeValidator(clientId),
     minter: new TokenMinter(tenant, clientId, url),
     counters,
@@ -103,17 +115,29 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     detectionDelayMs,
     seed,
     directory: options.directory,
+    lateAnswerCode: options.lateAnswerCode ?? DEFAULTS.lateAnswerCode,
     answer: endpoint.answer,
   });
   endpoint.dispatcher = dispatcher;
   let started = false;
-  const pool = new AgentPool(dispatcher, versions, (line) => started && log(line));
-  for (const spec of checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents))) pool.add(spec);
+  const pool = new AgentPool(dispatcher, versions, (line) => started && log(line), maxAgents);
+  for (const spec of agentSpecs) pool.add(spec);
   started = true;
   const queueDepth = () => dispatcher.queueDepth;
   const startedAt = performance.now();
   const admin = new AdminApi({
     token: adminToken,
+    protections: {
+      get ipBlock() {
+        return endpoint.ipBlock;
+      },
+      set ipBlock(on: boolean) {
+        endpoint.ipBlock = on;
+        log(`IP block ${on ? 'on: every sign-in answers 50053' : 'off'}`);
+      },
+      lockedUsers: () => lockout.locked,
+      onPremLockedUsers: () => onPremLockout?.locked ?? 0,
+    },
     pool,
     users,
     counters,
@@ -121,6 +145,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     startedAt,
     now: () => performance.now(),
   });
+  endpoint.ipBlock = options.ipBlock ?? false;
   const discovery = { base: url, tenant, domain };
 
   server.on('request', route({ endpoint, admin, discovery, users, stamp }));
@@ -208,7 +233,21 @@ function domainOf(username: string | undefined): string | undefined {
   return at > 0 ? username!.slice(at + 1) : undefined;
 }
 
-function checkedAgents(specs: readonly unknown[]) {
+function checkedApp(app: NonNullable<SimOptions['app']>): ClientAuth {
+  if (app.type === 'confidential' && !app.secret) {
+    throw new UsageError(
+      'the sim app is confidential but has no client secret: give one (sim --client-secret-env NAME), or make the app public.',
+    );
+  }
+  return new ClientAuth(app);
+}
+
+function checkedAgents(specs: readonly unknown[], maxAgents: number) {
+  if (specs.length > maxAgents) {
+    throw new UsageError(
+      `agents: ${specs.length} agents given, but Entra registers at most ${maxAgents} per tenant; give ${maxAgents} or fewer.`,
+    );
+  }
   const seen = new Set<string>();
   return specs.map((spec, i) => {
     const r = agentSpecSchema.safeParse(spec);

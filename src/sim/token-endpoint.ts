@@ -1,20 +1,27 @@
+/** The simulated token endpoint: ROPC on v2.0 and v1, checked in Entra's order, answered in Entra's shape. */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { AADSTS, type AadstsCode } from '../protocol/aadsts.js';
-import { AGENT_HEADER } from '../protocol/token.js';
 import type { Agent } from './agent.js';
+import type { ClientAuth } from './client-auth.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
 import type { SmartLockout } from './lockout.js';
+import type { OnPremLockout } from './on-prem-lockout.js';
 import type { Clock } from './options.js';
 import { type Dispatcher, Validation, type Verdict } from './pta-dispatcher.js';
+import { replyHeaders } from './reply-headers.js';
+import type { RequestLoopDetector } from './request-loop.js';
 import type { ScopeGrant, ScopeValidator } from './scope.js';
 import type { SimCounters } from './tenant-counters.js';
 import type { TokenMinter } from './tokens.js';
 import type { DirectoryUser, UserDirectory } from './user-directory.js';
 
 const MAX_BODY = 64 * 1024;
-const REQUIRED_FOR_PASSWORD = ['scope', 'username', 'password'] as const;
+const REQUIRED_FOR_PASSWORD = ['username', 'password'] as const;
+
+/** `v2`: `/{tenant}/oauth2/v2.0/token` with `scope`; `v1`: `/{tenant}/oauth2/token` with `resource`. */
+export type TokenApi = 'v1' | 'v2';
 
 interface Rejection {
   readonly entry: AadstsCode;
@@ -25,15 +32,17 @@ interface Accepted {
   readonly user: DirectoryUser;
   readonly grant: ScopeGrant;
   readonly password: string;
+  /** v1 only: the resource the token is for. */
+  readonly resource: string | undefined;
+  readonly clientInfo: boolean;
 }
 
 /** One ROPC sign-in waiting for its password check. */
 export class SignIn extends Validation {
   constructor(
     public res: ServerResponse | null,
-    readonly user: DirectoryUser,
     public password: string,
-    readonly grant: ScopeGrant,
+    readonly accepted: Accepted,
     readonly clientRequestId: string | undefined,
     readonly echoId: boolean,
   ) {
@@ -46,6 +55,9 @@ export interface TokenEndpointDeps {
   readonly clientId: string;
   readonly users: UserDirectory;
   readonly lockout: SmartLockout;
+  readonly onPremLockout: OnPremLockout | undefined;
+  readonly requestLoop: RequestLoopDetector | undefined;
+  readonly clientAuth: ClientAuth;
   readonly scopes: ScopeValidator;
   readonly minter: TokenMinter;
   readonly counters: SimCounters;
@@ -54,16 +66,19 @@ export interface TokenEndpointDeps {
 }
 
 /**
- * `POST /{tenant}/oauth2/v2.0/token` with `grant_type=password`, checked in Entra's order: request
- * shape, tenant, application, scope, user, lockout (before any agent is asked), account state; then
- * the password goes to an agent through the dispatcher and the agent's answer decides the reply.
+ * The password grant, checked in Entra's order: request shape, tenant (not /common or /consumers),
+ * application and its client authentication, scope, an IP block, user, request loop, smart lockout
+ * (before any agent is asked), account state; then the password goes to an agent through the dispatcher,
+ * which meets the on-prem AD (and its lockout), and the agent's answer decides the reply.
  */
 export class TokenEndpoint {
   dispatcher!: Dispatcher<SignIn>;
+  /** Entra blocking the caller's IP as malicious: 50053 for everyone, whatever the password. */
+  ipBlock = false;
 
   constructor(private readonly d: TokenEndpointDeps) {}
 
-  handle(req: IncomingMessage, res: ServerResponse, tenantSegment: string): void {
+  handle(req: IncomingMessage, res: ServerResponse, tenantSegment: string, api: TokenApi): void {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -74,8 +89,14 @@ export class TokenEndpoint {
       const form = /x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')
         ? parseForm(chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString())
         : EMPTY_FORM;
-      this.process(req, res, tenantSegment, form);
+      this.process(req, res, tenantSegment, form, api);
     });
+  }
+
+  /** Anything but POST on a token endpoint (Entra: 900561). */
+  refuseMethod(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    this.fail(res, AADSTS.postOnly, { method: req.method ?? 'GET' }, header(req, 'client-request-id'), false);
   }
 
   /** The dispatcher's verdict on a sign-in becomes the reply. */
@@ -90,17 +111,23 @@ export class TokenEndpoint {
     else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, name);
   };
 
-  private process(req: IncomingMessage, res: ServerResponse, tenantSegment: string, form: Form): void {
+  private process(
+    req: IncomingMessage,
+    res: ServerResponse,
+    tenantSegment: string,
+    form: Form,
+    api: TokenApi,
+  ): void {
     this.d.counters.requests++;
     const cri = header(req, 'client-request-id');
     const echo = header(req, 'return-client-request-id')?.toLowerCase() === 'true';
-    const checked = this.check(tenantSegment, form);
+    const checked = this.check(tenantSegment, form, api);
     if ('entry' in checked) this.fail(res, checked.entry, checked.vars, cri, echo);
-    else this.dispatcher.submit(new SignIn(res, checked.user, checked.password, checked.grant, cri, echo));
+    else this.dispatcher.submit(new SignIn(res, checked.password, checked, cri, echo));
   }
 
   /** Everything Entra decides before any agent is asked, in Entra's order. */
-  private check(tenantSegment: string, form: Form): Rejection | Accepted {
+  private check(tenantSegment: string, form: Form, api: TokenApi): Rejection | Accepted {
     const d = this.d;
     // Repeated fields: the first wins. Empty counts as missing, as in Entra.
     const field = (name: string): string | undefined => {
@@ -116,51 +143,78 @@ export class TokenEndpoint {
     const clientId = field('client_id');
     if (clientId === undefined) return missing('client_id');
     if (grantType !== 'password') return { entry: AADSTS.unsupportedGrant, vars: {} };
+    const resource = api === 'v1' ? field('resource') : undefined;
+    if (api === 'v1' ? resource === undefined : field('scope') === undefined) {
+      return missing(api === 'v1' ? 'resource' : 'scope');
+    }
     for (const name of REQUIRED_FOR_PASSWORD) if (field(name) === undefined) return missing(name);
     const tenant = tenantSegment.toLowerCase();
-    const generic = tenant === 'organizations' || tenant === 'common';
-    if (!(tenant === d.tenant || generic || d.users.isVerifiedDomain(tenant))) {
+    if (tenant === 'common' || tenant === 'consumers') return { entry: AADSTS.genericTenant, vars: {} };
+    if (!(tenant === d.tenant || tenant === 'organizations' || d.users.isVerifiedDomain(tenant))) {
       return { entry: AADSTS.tenantNotFound, vars: { tenant: tenantSegment } };
     }
     if (clientId.toLowerCase() !== d.clientId) {
       return { entry: AADSTS.appNotFound, vars: { clientId, tenant: d.tenant } };
     }
-    const grant = d.scopes.check(field('scope')!);
-    if (!grant.valid) return { entry: AADSTS.invalidScope, vars: { scope: grant.offending } };
+    const refused = d.clientAuth.check(field('client_secret'));
+    if (refused !== undefined) return { entry: refused, vars: { clientId } };
+    const scope =
+      api === 'v1'
+        ? `${resource!.replace(/\/+$/, '')}/.default ${field('scope') ?? 'openid'}`
+        : field('scope')!;
+    const grant = d.scopes.check(scope);
+    if (!grant.valid) {
+      return api === 'v1'
+        ? { entry: AADSTS.resourceNotFound, vars: { resource: resource!, tenant: d.tenant } }
+        : { entry: AADSTS.invalidScope, vars: { scope: grant.offending } };
+    }
+    if (this.ipBlock) return { entry: AADSTS.locked, vars: {} };
     const username = field('username')!;
     const user = d.users.find(username);
-    if (user === undefined)
-      return { entry: AADSTS.userNotFound, vars: { identifier: username, tenant: d.tenant } };
+    if (user === undefined) return { entry: AADSTS.userNotFound, vars: { tenant: d.tenant } };
+    if (d.requestLoop?.hit(user.key)) return { entry: AADSTS.requestLoop, vars: {} };
     if (d.lockout.lockedFor(user.key) > 0) return { entry: AADSTS.locked, vars: {} };
     if (user.state === 'disabled') return { entry: AADSTS.disabled, vars: {} };
-    return { user, grant, password: field('password')! };
+    return { user, grant, password: field('password')!, resource, clientInfo: field('client_info') === '1' };
   }
 
-  /** The agent checked the password: lockout bookkeeping, then the account state decides. */
+  /**
+   * The agent took the password to AD: AD's own lockout first (a locked AD account refuses even the right
+   * password), then the password, then what the account may do (AD expiry, MFA, Conditional Access).
+   */
   private afterPasswordCheck(
     res: ServerResponse,
     s: SignIn,
     password: string,
     agent: string | undefined,
   ): void {
-    const { user } = s;
+    const { user } = s.accepted;
+    const { lockout, onPremLockout } = this.d;
     let entry: AadstsCode | undefined;
-    if (password !== user.password) {
-      this.d.lockout.recordFailure(user.key, password);
+    if (onPremLockout?.isLocked(user.key)) {
+      entry = AADSTS.locked;
+    } else if (password !== user.password) {
+      lockout.recordFailure(user.key, password);
+      onPremLockout?.recordFailure(user.key);
       entry = AADSTS.invalidPassword;
     } else {
-      this.d.lockout.recordSuccess(user.key);
-      if (user.state === 'expired') entry = AADSTS.passwordExpired;
-      else if (user.state === 'mfa') entry = AADSTS.mfaRequired;
+      lockout.recordSuccess(user.key);
+      onPremLockout?.recordSuccess(user.key);
+      entry = STATE_ERRORS[user.state];
     }
     if (entry !== undefined) {
       this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent);
       return;
     }
     const lifetime = 3600 + Math.floor(Math.random() * 1800);
-    const body = this.d.minter.reply(user, s.grant, this.d.clock.now(), lifetime);
+    const { grant, resource, clientInfo } = s.accepted;
+    const now = this.d.clock.now();
+    const body =
+      resource === undefined
+        ? this.d.minter.reply(user, grant, now, lifetime, clientInfo)
+        : this.d.minter.replyV1(user, grant, now, lifetime, resource);
     this.d.counters.count(0);
-    res.writeHead(200, baseHeaders(randomUUID(), s.clientRequestId, s.echoId, agent, body));
+    res.writeHead(200, replyHeaders(randomUUID(), 0, s.clientRequestId, s.echoId, agent, body));
     res.end(body);
   }
 
@@ -175,7 +229,7 @@ export class TokenEndpoint {
     const ids = replyIds(cri);
     const body = JSON.stringify(errorBody(entry, vars, ids, this.d.stamp.now()));
     this.d.counters.count(entry.code);
-    res.writeHead(entry.status, baseHeaders(ids.traceId, cri, echo, agent, body));
+    res.writeHead(entry.status, replyHeaders(ids.traceId, entry.code, cri, echo, agent, body));
     res.end(body);
   }
 }
@@ -188,28 +242,19 @@ const PTA_ERRORS: Record<Exclude<Verdict, 'checked'>, AadstsCode> = {
   80002: AADSTS.ptaTimeout,
   80005: AADSTS.ptaUnknown,
   80007: AADSTS.ptaAdError,
+  80014: AADSTS.ptaMaxElapsed,
+};
+
+/** What a user's state answers once the password is right (`disabled` is refused before any agent). */
+const STATE_ERRORS: Readonly<Record<DirectoryUser['state'], AadstsCode | undefined>> = {
+  active: undefined,
+  disabled: AADSTS.disabled,
+  expired: AADSTS.onPremPasswordExpired,
+  mfa: AADSTS.mfaRequired,
+  'ca-blocked': AADSTS.caBlocked,
 };
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function baseHeaders(
-  traceId: string,
-  cri: string | undefined,
-  echo: boolean,
-  agent: string | undefined,
-  body: string,
-): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store, no-cache',
-    pragma: 'no-cache',
-    'x-ms-request-id': traceId,
-  };
-  if (echo && cri !== undefined) headers['client-request-id'] = cri;
-  if (agent !== undefined) headers[AGENT_HEADER] = agent;
-  return headers;
 }

@@ -37,8 +37,43 @@ export class TokenMinter {
     private readonly authority: string,
   ) {}
 
-  /** The whole 200 body for a successful sign-in. */
-  reply(user: DirectoryUser, grant: ScopeGrant, nowMs: number, lifetimeS: number): string {
+  /** The whole v2.0 200 body for a successful sign-in (`client_info` when the request asked with client_info=1). */
+  reply(
+    user: DirectoryUser,
+    grant: ScopeGrant,
+    nowMs: number,
+    lifetimeS: number,
+    clientInfo = false,
+  ): string {
+    const t = this.tokens(user, grant, nowMs, lifetimeS);
+    let body =
+      `{"token_type":"Bearer","scope":"${grant.scope}","expires_in":${lifetimeS},"ext_expires_in":${lifetimeS},` +
+      `"access_token":"${t.access}"`;
+    if (grant.refreshToken) body += `,"refresh_token":"${t.refresh}"`;
+    if (grant.idToken) body += `,"id_token":"${t.id}"`;
+    if (clientInfo) body += `,"client_info":"${this.clientInfo(user)}"`;
+    return `${body}}`;
+  }
+
+  /** The v1 endpoint's body: numbers as strings, `expires_on`/`not_before`, the `resource`, and always a refresh token. */
+  replyV1(
+    user: DirectoryUser,
+    grant: ScopeGrant,
+    nowMs: number,
+    lifetimeS: number,
+    resource: string,
+  ): string {
+    const t = this.tokens(user, grant, nowMs, lifetimeS);
+    const iat = Math.floor(nowMs / 1000);
+    let body =
+      `{"token_type":"Bearer","scope":"${grant.scp}","expires_in":"${lifetimeS}","ext_expires_in":"${lifetimeS}",` +
+      `"expires_on":"${iat + lifetimeS}","not_before":"${iat}","resource":${JSON.stringify(resource)},` +
+      `"access_token":"${t.access}","refresh_token":"${t.refresh}"`;
+    if (grant.idToken) body += `,"id_token":"${t.id}"`;
+    return `${body}}`;
+  }
+
+  private tokens(user: DirectoryUser, grant: ScopeGrant, nowMs: number, lifetimeS: number) {
     const iat = Math.floor(nowMs / 1000);
     const uti = this.utiPrefix + (this.serial++).toString(36);
     const upn = JSON.stringify(user.username);
@@ -48,12 +83,16 @@ export class TokenMinter {
     );
     const when = segment(`"iat":${iat},"nbf":${iat},"exp":${iat + lifetimeS},"uti":"${uti}"}`);
     const g = this.segments(grant);
-    let body =
-      `{"token_type":"Bearer","scope":"${grant.scope}","expires_in":${lifetimeS},"ext_expires_in":${lifetimeS},` +
-      `"access_token":"${this.header}.${g.access}${who}${when}.${this.signature}"`;
-    if (grant.refreshToken) body += `,"refresh_token":"${this.refreshPrefix}${uti}"`;
-    if (grant.idToken) body += `,"id_token":"${this.header}.${g.id}${who}${when}.${this.signature}"`;
-    return `${body}}`;
+    return {
+      access: `${this.header}.${g.access}${who}${when}.${this.signature}`,
+      id: `${this.header}.${g.id}${who}${when}.${this.signature}`,
+      refresh: `${this.refreshPrefix}${uti}`,
+    };
+  }
+
+  /** MSAL's account key: base64url of `{"uid":<object id>,"utid":<tenant id>}`. */
+  private clientInfo(user: DirectoryUser): string {
+    return Buffer.from(`{"uid":"${objectId(user)}","utid":"${this.tenant}"}`).toString('base64url');
   }
 
   private segments(grant: ScopeGrant): GrantSegments {

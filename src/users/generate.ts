@@ -86,7 +86,7 @@ function assignStates(count: number, shares: Partial<Record<UserState, number>>,
   }
   if (total > 1 + 1e-9 || picks.length > count) {
     throw new UsersError(
-      `users: the shares of disabled, expired and mfa users add up to more than 100% (${(total * 100).toFixed(1)}%).`,
+      `users: the shares of disabled, expired, mfa and ca-blocked users add up to more than 100% (${(total * 100).toFixed(1)}%).`,
     );
   }
   const rand = seededRandom(seed, 'states');

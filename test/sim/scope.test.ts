@@ -9,7 +9,10 @@ test('OpenID scopes alone give a Graph token with User.Read, and decide which to
   const g = v.check('openid profile offline_access');
   assert.ok(g.valid);
   assert.equal(g.audience, 'https://graph.microsoft.com');
-  assert.equal(g.scope, 'https://graph.microsoft.com/User.Read openid profile');
+  assert.equal(g.scope, 'User.Read openid profile email', 'short Graph names, and email comes with openid');
+  const mixed = v.check('User.Read https://graph.microsoft.com/Mail.Read profile');
+  assert.ok(mixed.valid);
+  assert.equal(mixed.scope, 'User.Read Mail.Read profile');
   assert.deepEqual([g.idToken, g.refreshToken], [true, true]);
   const bare = v.check('profile');
   assert.ok(bare.valid);

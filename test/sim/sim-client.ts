@@ -113,6 +113,7 @@ export function assertEntraError(r: Reply, code: number, status: number, error: 
     'error_codes',
     'error_description',
     'error_uri',
+    ...(code === 50076 ? ['suberror'] : []),
     'timestamp',
     'trace_id',
   ]);

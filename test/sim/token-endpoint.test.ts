@@ -117,19 +117,28 @@ test('user outcomes: not found, wrong password, disabled, expired, MFA', async (
   assert.equal(disabled.agent, undefined);
 
   const expired = await ropc(s, { username: 'erin@contoso.test', password: 'Erin-Pass-4' });
-  assertEntraError(expired, 50055, 400, 'invalid_grant');
+  assertEntraError(expired, 50144, 400, 'invalid_grant');
   assert.match(expired.agent ?? '', /^agent-/);
 
   const mfa = await ropc(s, { username: 'MFA@Contoso.Test', password: 'Mfa-Pass-5' });
   assertEntraError(mfa, 50076, 400, 'invalid_grant');
+  assert.equal(mfa.json.suberror, 'basic_action');
 
   const expiredWrong = await ropc(s, { username: 'erin@contoso.test', password: 'nope' });
   assertEntraError(expiredWrong, 50126, 400, 'invalid_grant');
 });
 
-test('the tenant may be named by GUID, verified domain (any case) or organizations', async () => {
-  for (const tenant of [s.tenant, 'contoso.test', 'Contoso.TEST', 'organizations', 'common']) {
+test('the tenant may be named by GUID, verified domain (any case) or organizations, not common or consumers', async () => {
+  for (const tenant of [s.tenant, 'contoso.test', 'Contoso.TEST', 'organizations']) {
     assert.equal((await ropc(s, {}, { tenant })).status, 200, tenant);
+  }
+  for (const tenant of ['common', 'consumers']) {
+    const r = await ropc(s, {}, { tenant });
+    assertEntraError(r, 9001023, 400, 'invalid_request');
+    assert.match(
+      String(r.json.error_description),
+      /not supported over the \/common or \/consumers endpoints/,
+    );
   }
 });
 
@@ -191,7 +200,19 @@ test('instance discovery and the user realm point at the sim and say Managed for
   assert.equal((await realm('someone@elsewhere.test')).NameSpaceType, 'Unknown');
 });
 
-test('unknown paths are 404 and a GET on the token endpoint is refused', async () => {
+test("unknown paths are 404 and a GET on a token endpoint is 900561 in Entra's JSON shape", async () => {
   assert.equal((await request(`${s.url}/nothing/here`)).statusCode, 404);
-  assert.equal((await request(`${s.url}/${s.tenant}/oauth2/v2.0/token`)).statusCode, 405);
+  for (const path of ['oauth2/v2.0/token', 'oauth2/token']) {
+    const res = await request(`${s.url}/${s.tenant}/${path}`);
+    assert.equal(res.statusCode, 400);
+    const body = (await res.body.json()) as Record<string, unknown>;
+    assert.deepEqual(body.error_codes, [900561]);
+    assert.equal(body.error, 'invalid_request');
+    assert.match(
+      String(body.error_description),
+      /^AADSTS900561: The endpoint only accepts POST, OPTIONS requests\. Received a GET request\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
+    );
+    for (const key of ['timestamp', 'trace_id', 'correlation_id', 'error_uri'])
+      assert.equal(typeof body[key], 'string', key);
+  }
 });
