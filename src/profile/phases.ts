@@ -1,4 +1,5 @@
 import type { Phase } from './raw-schema.js';
+import { peakRate } from './shapes/registry.js';
 
 interface Timed {
   readonly load: { readonly phases: readonly { readonly durationMs: number }[] };
@@ -19,22 +20,6 @@ export function totalDurationMs(profile: Timed): number {
   if (!sweep) return once;
   const n = sweep.agentCounts.length;
   return n * once + (n - 1) * sweep.settleMs;
-}
-
-/** The highest target rate (per second) a phase asks for. */
-export function peakRate(phase: Phase): number {
-  switch (phase.shape) {
-    case 'constant':
-      return phase.rate;
-    case 'ramp':
-      return Math.max(phase.from, phase.to);
-    case 'burst':
-      return Math.max(phase.base, phase.spike);
-    case 'step': {
-      const steps = Math.max(1, Math.ceil(phase.durationMs / phase.everyMs - 1e-9));
-      return Math.min(phase.until, phase.start + (steps - 1) * phase.increment);
-    }
-  }
 }
 
 /** The highest target rate of the whole run. */

@@ -1,4 +1,5 @@
-import { type Piece, type RateShape, type SchedulePhase, shapeOf } from './rate-shapes.js';
+import { rateShapeOf, type ShapedPhase } from './shapes/registry.js';
+import type { Piece, RateShape } from './shapes/shape.js';
 
 /**
  * The target rate of a whole run: phases laid end to end. Λ(t), the arrivals expected in [0, t), is what
@@ -9,7 +10,7 @@ export class RateCurve {
   readonly totalDurationMs: number;
   /** Λ at the run's end: the arrivals the whole run expects. */
   readonly totalExpected: number;
-  readonly phases: readonly SchedulePhase[];
+  readonly phases: readonly ShapedPhase[];
   readonly shapes: readonly RateShape[];
   /** Start of each phase, ms since run start. */
   readonly startMs: readonly number[];
@@ -17,10 +18,10 @@ export class RateCurve {
   readonly cumStart: readonly number[];
   readonly cumEnd: readonly number[];
 
-  constructor(phases: readonly SchedulePhase[]) {
+  constructor(phases: readonly ShapedPhase[]) {
     if (phases.length === 0) throw new RangeError('a schedule needs at least one phase');
     this.phases = phases;
-    this.shapes = phases.map(shapeOf);
+    this.shapes = phases.map(rateShapeOf);
     const startMs: number[] = [];
     const cumStart: number[] = [];
     const cumEnd: number[] = [];

@@ -1,6 +1,7 @@
-import { peakRate, peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
+import { peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
 import { formatDuration, formatRate, formatShare } from './quantities.js';
 import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';
+import { describeShape } from './shapes/registry.js';
 
 /** Facts about the users that only reading the users file can tell. */
 export interface UsersFacts {
@@ -167,17 +168,7 @@ function mostAgents(profile: Profile): { count: number; capacity: number } {
 }
 
 function describePhase(p: Phase): string {
-  const head = `${p.name.padEnd(12)} ${formatDuration(p.durationMs).padStart(6)}  `;
-  switch (p.shape) {
-    case 'constant':
-      return `${head}constant ${formatRate(p.rate)}`;
-    case 'ramp':
-      return `${head}ramp ${formatRate(p.from)} -> ${formatRate(p.to)}`;
-    case 'burst':
-      return `${head}burst ${formatRate(p.base)}, spikes of ${formatRate(p.spike)} for ${formatDuration(p.widthMs)} every ${formatDuration(p.everyMs)}${p.offsetMs ? ` from ${formatDuration(p.offsetMs)}` : ''}`;
-    case 'step':
-      return `${head}step ${formatRate(p.start)} +${formatRate(p.increment)} every ${formatDuration(p.everyMs)} up to ${formatRate(peakRate(p))}`;
-  }
+  return `${p.name.padEnd(12)} ${formatDuration(p.durationMs).padStart(6)}  ${describeShape(p)}`;
 }
 
 function describeEvent(e: TimelineEvent): string {

@@ -117,7 +117,16 @@ describe('zero rates', () => {
   test('an all-zero schedule ends at once', () => {
     const phases: SchedulePhase[] = [
       { name: 'z', durationMs: 86_400_000, shape: 'constant', rate: 0 },
-      { name: 'zb', durationMs: 86_400_000, shape: 'burst', base: 0, spike: 0, widthMs: 1, everyMs: 2 },
+      {
+        name: 'zb',
+        durationMs: 86_400_000,
+        shape: 'burst',
+        base: 0,
+        spike: 0,
+        widthMs: 1,
+        everyMs: 2,
+        offsetMs: 0,
+      },
     ];
     for (const model of ['uniform', 'poisson'] as const) {
       const s = new ArrivalSchedule(phases, { arrivals: model, seed: 1 });

@@ -1,8 +1,9 @@
 import { InverseCursor, RateCurve } from '../../profile/rate-curve.js';
-import type { SchedulePhase } from '../../profile/rate-shapes.js';
+import type { ShapedPhase } from '../../profile/shapes/registry.js';
 import { Rng } from '../../seeded-random.js';
 
-export type { SchedulePhase } from '../../profile/rate-shapes.js';
+/** What a schedule is made of: normalised profile phases, each following its shape's rate curve. */
+export type SchedulePhase = ShapedPhase;
 
 export type ArrivalModel = 'uniform' | 'poisson';
 

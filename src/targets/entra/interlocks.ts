@@ -1,7 +1,6 @@
 import { peakTargetRate } from '../../profile/phases.js';
 import { formatRate } from '../../profile/quantities.js';
 import { RateCurve } from '../../profile/rate-curve.js';
-import type { SchedulePhase } from '../../profile/rate-shapes.js';
 import type { EntraTarget, Profile } from '../../profile/schema.js';
 import { type FirstHop, proxiedNote } from './first-hop.js';
 
@@ -77,7 +76,7 @@ export function loadRefusals(input: Omit<InterlockInput, 'hop' | 'confirmFlag'>)
   }
   const share = profile.users.wrongPasswordShare;
   if (share > 0) {
-    const curve = new RateCurve(profile.load.phases as readonly SchedulePhase[]);
+    const curve = new RateCurve(profile.load.phases);
     // The hourly cap bites on the busiest hour; a run shorter than an hour sends all its arrivals in one.
     const busiestHour = curve.totalDurationMs <= HOUR_MS ? curve.totalExpected : peak * 3600;
     const wrong = share * busiestHour;
