@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
+import { addLoadOptions, type LoadOptionValues, parseLoadOptions } from './load-options.js';
 
-interface PreflightFlags extends EntraOptionValues {
+interface PreflightFlags extends EntraOptionValues, LoadOptionValues {
   json?: boolean;
   verbose?: boolean;
 }
@@ -20,10 +21,12 @@ export function register(program: Command): void {
     .action(
       action(async (path: string | undefined, flags: PreflightFlags) => {
         const bag = parseEntraOptions(flags);
+        const load = parseLoadOptions(flags);
         // Loaded on use, like run: other commands start faster without the transport.
         const { flagsOnlyProfile, loadRunProfile } = await import('../run/run-profile.js');
         const { runPreflight } = await import('../targets/entra/preflight.js');
-        const loaded = path === undefined ? flagsOnlyProfile(bag) : await loadRunProfile(path, bag);
+        const loaded =
+          path === undefined ? flagsOnlyProfile(bag, load) : await loadRunProfile(path, { entra: bag, load });
         const report = await runPreflight(loaded, {
           entra: bag,
           env: process.env,
@@ -51,4 +54,5 @@ export function register(program: Command): void {
       }),
     );
   addEntraOptions(cmd);
+  addLoadOptions(cmd, { agents: false });
 }

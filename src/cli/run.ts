@@ -7,11 +7,12 @@ import { intInRange, remoteWriteUrl } from './flags.js';
 import { takeInterrupts } from './interrupts.js';
 import { writeJunit } from './junit-file.js';
 import { intervalFigures } from './live-figures.js';
+import { addLoadOptions, type LoadOptionValues, parseLoadOptions, parseShard } from './load-options.js';
 import { printSummary, printSweep } from './print-summary.js';
 import { createProgress, type ProgressFrame } from './progress.js';
 import { addStartOptions, parseStartOptions, type StartOptionValues } from './start-options.js';
 
-interface RunFlags extends EntraOptionValues, StartOptionValues {
+interface RunFlags extends EntraOptionValues, StartOptionValues, LoadOptionValues {
   out?: string;
   workers?: number;
   connections?: number;
@@ -73,6 +74,22 @@ export function register(program: Command): void {
         const remoteWrite = flags.prometheusRemoteWrite
           ? remoteWriteUrl(flags.prometheusRemoteWrite)
           : undefined;
+        // Every flag checked before anything starts, so a typo costs no target start-up.
+        const overrides = {
+          ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.workers ? { workers: flags.workers } : {}),
+          ...(flags.connections ? { connections: flags.connections } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+          live: {
+            ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+            ...(flags.metricsHost ? { metricsHost: flags.metricsHost } : {}),
+            ...(remoteWrite ? { remoteWrite } : {}),
+          },
+          entra: parseEntraOptions(flags),
+          ...parseStartOptions(flags, flags.shard !== undefined),
+          load: parseLoadOptions(flags),
+        };
         const progress = createProgress(flags.quiet ? 'quiet' : 'auto');
         const controller = new AbortController();
         let interrupts = 0;
@@ -107,20 +124,7 @@ export function register(program: Command): void {
           const { runSession } = await import('../run/run-session.js');
           const result = await runSession(
             profile,
-            {
-              ...(flags.out ? { out: flags.out } : {}),
-              ...(flags.workers ? { workers: flags.workers } : {}),
-              ...(flags.connections ? { connections: flags.connections } : {}),
-              ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-              ...(flags.shard ? { shard: flags.shard } : {}),
-              live: {
-                ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
-                ...(flags.metricsHost ? { metricsHost: flags.metricsHost } : {}),
-                ...(remoteWrite ? { remoteWrite } : {}),
-              },
-              entra: parseEntraOptions(flags),
-              ...parseStartOptions(flags, flags.shard !== undefined),
-            },
+            overrides,
             {
               log: (line) => progress.log(line),
               targetLog: (line) => {
@@ -155,6 +159,7 @@ export function register(program: Command): void {
         }
       }),
     );
+  addLoadOptions(cmd);
   addEntraOptions(cmd);
   addStartOptions(cmd);
 }

@@ -1,18 +1,24 @@
 import type { Command } from 'commander';
-import { loadProfile } from '../profile/load.js';
+import { checkFields, finishProfile, loadedFrom, readProfileDocument } from '../profile/load.js';
+import { applyLoadOverrides, givenLoadOverrides } from '../profile/overrides.js';
 import { profileWarnings, summarizeProfile, type UsersFacts } from '../profile/summary.js';
 import { readUsersFile } from '../users/csv.js';
 import { action } from './fail.js';
+import { addLoadOptions, type LoadOptionValues, parseLoadOptions } from './load-options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
     .description('Check a profile (and its users file) without running it; print what it would do.')
     .argument('<profile>', 'profile file (YAML or JSON)')
     .option('--json', 'print the resolved profile (normalised values: ms, per second, fractions) as JSON')
     .action(
-      action(async (path: string, flags: { json?: boolean }) => {
-        const { profile } = await loadProfile(path);
+      action(async (path: string, flags: LoadOptionValues & { json?: boolean }) => {
+        const load = parseLoadOptions(flags);
+        // The same typed path as `run`: read once, the load flags written in, then cross-checked.
+        const doc = await readProfileDocument(path);
+        const raw = applyLoadOverrides(checkFields(doc), load);
+        const { profile } = loadedFrom(finishProfile(raw, doc, givenLoadOverrides(load)), doc);
         let users: UsersFacts | undefined;
         if (profile.users.file !== undefined) {
           const list = await readUsersFile(profile.users.file);
@@ -30,4 +36,5 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+  addLoadOptions(cmd);
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CrossIssue } from './cross-check.js';
 import { show } from './quantities.js';
 import type { IssuePath, ProfileSource } from './source.js';
 
@@ -17,12 +18,12 @@ function formatPath(path: IssuePath): string {
 
 /** One line per problem: `file:line: field.path: what is wrong and what is expected`. */
 export function formatIssues(
-  issues: readonly z.core.$ZodIssue[],
+  issues: readonly (z.core.$ZodIssue | CrossIssue)[],
   sourceName: string,
   source: ProfileSource,
 ): string {
   const located = issues.map((issue) => {
-    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const key = 'code' in issue && issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     return { issue, line: source.lineOf(issue.path, key) };
   });
   // In file order, so the list reads top to bottom like the file (sort is stable for equal lines).

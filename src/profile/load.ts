@@ -1,16 +1,23 @@
+/** Reading a profile once: its text parsed into a document, the document checked field by field, then cross-checked and resolved. */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ProfileError } from '../errors.js';
+import { crossCheck } from './cross-check.js';
 import { formatIssues, profileErrorMap } from './issues.js';
-import { type Profile, profileSchema } from './schema.js';
-import { readProfileSource } from './source.js';
+import { profileObjectSchema, type RawProfile } from './raw-schema.js';
+import { resolveProfile } from './resolve.js';
+import type { Profile } from './schema.js';
+import { type ProfileSource, readProfileSource } from './source.js';
 
-/** Parses and validates profile text; `sourceName` is how errors name it (a path, usually). */
-export function parseProfile(text: string, sourceName: string): Profile {
-  const source = readProfileSource(text, sourceName);
-  const result = profileSchema.safeParse(source.value, { error: profileErrorMap });
-  if (!result.success) throw new ProfileError(formatIssues(result.error.issues, sourceName, source));
-  return result.data;
+/** A profile's text, parsed once: errors found later still point at its lines. */
+export interface ProfileDocument {
+  /** How errors name it (the path as given, usually). */
+  readonly name: string;
+  readonly source: ProfileSource;
+  /** Absolute path of the file ('' when the profile did not come from a file). */
+  readonly path: string;
+  /** Relative paths inside the profile (users.file, target.ca) resolve against this folder. */
+  readonly dir: string;
 }
 
 export interface LoadedProfile {
@@ -21,8 +28,20 @@ export interface LoadedProfile {
   readonly dir: string;
 }
 
+/** Parses and validates profile text; `sourceName` is how errors name it (a path, usually). */
+export function parseProfile(text: string, sourceName: string): Profile {
+  const doc = profileDocument(text, sourceName, '', '');
+  return finishProfile(checkFields(doc), doc);
+}
+
 /** Reads a profile file; relative file paths inside it become absolute, relative to its folder. */
 export async function loadProfile(path: string): Promise<LoadedProfile> {
+  const doc = await readProfileDocument(path);
+  return loadedFrom(finishProfile(checkFields(doc), doc), doc);
+}
+
+/** Reads and parses a profile file (YAML or JSON), once. */
+export async function readProfileDocument(path: string): Promise<ProfileDocument> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -38,10 +57,42 @@ export async function loadProfile(path: string): Promise<LoadedProfile> {
             : (err as Error).message;
     throw new ProfileError(`cannot read profile ${path}: ${why}.`);
   }
-  const profile = parseProfile(text, path);
   const abs = resolve(path);
-  const dir = dirname(abs);
-  return { profile: resolvePaths(profile, dir), path: abs, dir };
+  return profileDocument(text, path, abs, dirname(abs));
+}
+
+/** A document from text that is not (or not only) a file's, e.g. a profile made of flags. */
+export function profileDocument(text: string, name: string, path: string, dir: string): ProfileDocument {
+  return { name, source: readProfileSource(text, name), path, dir };
+}
+
+/** The field-level schema, once: the typed value that command-line overrides are applied to. */
+export function checkFields(doc: ProfileDocument): RawProfile {
+  const result = profileObjectSchema.safeParse(doc.source.value, { error: profileErrorMap });
+  if (!result.success) throw new ProfileError(formatIssues(result.error.issues, doc.name, doc.source));
+  return result.data;
+}
+
+/**
+ * The rules that span fields, then the defaults that depend on other fields. `applied` names the
+ * command-line flags already written into `raw`, so a refusal says the file alone is not what was judged.
+ */
+export function finishProfile(
+  raw: RawProfile,
+  doc: ProfileDocument,
+  applied: readonly string[] = [],
+): Profile {
+  const issues = crossCheck(raw);
+  if (issues.length > 0) {
+    const note = applied.length > 0 ? `\n(with ${applied.join(', ')} applied)` : '';
+    throw new ProfileError(`${formatIssues(issues, doc.name, doc.source)}${note}`);
+  }
+  return resolveProfile(raw);
+}
+
+/** The profile with its paths made absolute, and where it came from. */
+export function loadedFrom(profile: Profile, doc: ProfileDocument): LoadedProfile {
+  return { profile: resolvePaths(profile, doc.dir), path: doc.path, dir: doc.dir };
 }
 
 /** Paths inside a profile (users file, CA) are relative to the profile's folder; makes them absolute. */

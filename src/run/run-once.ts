@@ -13,7 +13,7 @@ import { ResultsWriter } from '../results/writer.js';
 import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
 import { breakersFor } from './breakers.js';
-import { type RunOverrides, resolveRunSettings, type StartRule } from './settings.js';
+import type { RunPlan, StartRule } from './settings.js';
 import { BARRIER_DEFAULTS, startAtInstant, waitAtBarrier } from './start-barrier.js';
 
 export interface SessionHooks {
@@ -33,35 +33,26 @@ export interface SessionResult {
   readonly exitCode: ExitCode;
 }
 
-/** Where a profile came from: run.json records it, relative paths in it resolve against its folder. */
-export interface ProfileSource {
-  readonly path: string;
-  readonly dir: string;
-}
-
-/** One run of one (already loaded) profile into `dir`. */
+/** One run of one resolved plan into `dir`. */
 export async function runProfile(
-  loadedProfile: Profile,
-  source: ProfileSource,
+  settings: RunPlan,
   dir: string,
-  overrides: RunOverrides,
   hooks: SessionHooks,
   signal: AbortSignal,
   extra: { until?: Breaker; notes?: readonly string[] } = {},
 ): Promise<SessionResult> {
-  const settings = resolveRunSettings(loadedProfile, overrides);
-  const profile: Profile = settings.profile;
+  const { profile, source } = settings;
   const target = await openTarget(profile, {
     profileDir: source.dir,
     log: hooks.targetLog ?? (() => undefined),
-    entra: overrides.entra ?? {},
+    entra: settings.entra,
   });
   const startedAt = new Date();
-  const shard = settings.plan.shard;
+  const shard = settings.load.shard;
   // What tells shards of one run from shards of another: the same resolved profile, the same run id.
   const profileSha256 = createHash('sha256').update(JSON.stringify(profile)).digest('hex');
   const runId =
-    overrides.runId ??
+    settings.runId ??
     (shard ? `${profile.name}-${profileSha256.slice(0, 8)}` : (dir.split(/[\\/]/).pop() ?? dir));
   const run: RunInfo = {
     tool: { name: 'ptaload', version: toolVersion() },
@@ -70,12 +61,12 @@ export async function runProfile(
     runId,
     profile: { name: profile.name, path: source.path, resolved: profile },
     target: { kind: target.kind, url: target.url, tenant: target.tenant },
-    intervalMs: settings.plan.intervalMs,
+    intervalMs: settings.load.intervalMs,
     startedAt: startedAt.toISOString(),
     startEpochMs: startedAt.getTime(),
     status: 'running',
-    workers: settings.plan.workers,
-    connections: settings.plan.connections,
+    workers: settings.load.workers,
+    connections: settings.load.connections,
     ...(shard ? { shard: { ...shard, profileSha256 } } : {}),
     phases: phaseSpans(profile),
     agents: target.agents.map((a) => ({ ...a })),
@@ -86,10 +77,10 @@ export async function runProfile(
   let live: LiveOutputs | undefined;
   try {
     live = await openLiveOutputs(
-      overrides.live ?? {},
+      settings.live,
       {
         run_id: run.runId,
-        shard: settings.plan.shard ? `${settings.plan.shard.index}/${settings.plan.shard.count}` : '0/1',
+        shard: shard ? `${shard.index}/${shard.count}` : '0/1',
         profile: profile.name,
         tenant: target.tenant,
       },
@@ -103,7 +94,7 @@ export async function runProfile(
   }
   const timeline: TimelineRecord[] = [];
   const notes: string[] = [...(extra.notes ?? [])];
-  const plan: LoadPlan = settings.plan;
+  const plan: LoadPlan = settings.load;
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
   let scheduleStartKnown = false;
@@ -143,8 +134,8 @@ export async function runProfile(
         signal,
         breakers: breakersFor(profile, target),
         ...(extra.until ? { until: extra.until } : {}),
-        ...(overrides.start
-          ? { startAt: startGate(overrides.start, { runId, profileSha256, shard, log: hooks.log, signal }) }
+        ...(settings.start
+          ? { startAt: startGate(settings.start, { runId, profileSha256, shard, log: hooks.log, signal }) }
           : {}),
       },
     );

@@ -1,39 +1,46 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+/** The profile a run or preflight works with: read once, command-line overrides applied to the typed value, then cross-checked. */
 import { ProfileError, TargetError, UsageError } from '../errors.js';
 import { formatIssues, profileErrorMap } from '../profile/issues.js';
-import { type LoadedProfile, loadProfile, resolvePaths } from '../profile/load.js';
+import {
+  checkFields,
+  finishProfile,
+  type LoadedProfile,
+  loadedFrom,
+  type ProfileDocument,
+  profileDocument,
+  readProfileDocument,
+} from '../profile/load.js';
+import { applyLoadOverrides, givenLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
 import { peakTargetRate } from '../profile/phases.js';
-import { type Profile, profileSchema } from '../profile/schema.js';
-import { readProfileSource } from '../profile/source.js';
+import type { EntraTarget, RawProfile } from '../profile/raw-schema.js';
+import type { Profile } from '../profile/schema.js';
+import { entraTargetSchema } from '../profile/schema-target.js';
 import { parseAuthority } from '../targets/entra/authority.js';
-import { type EntraFlags, entraFlags, givenFlags } from '../targets/entra/flags.js';
+import { type EntraFlags, givenFlags } from '../targets/entra/flags.js';
 import { capInForce } from '../targets/entra/interlocks.js';
 
+/** What the command line says instead of the profile; each part was checked once by cli/. */
+export interface ProfileOverrides {
+  /** Real-tenant flags (targets/entra/flags). */
+  readonly entra?: EntraFlags;
+  readonly load?: LoadOverrides;
+}
+
 /**
- * The profile a run or preflight works with: the file, with the real-tenant flags written over its
- * `target` (and `users.file`) *before* validation, so every cross-check (the rate cap, users.file, hooks)
- * judges what will actually run. For an entra target the rate cap in force is settled here too.
+ * The profile file read and checked field by field once, the flags written over the typed value, then the
+ * cross-checks run on the result, so every one of them (the rate cap, users.file, hooks) judges what will
+ * actually run. For an entra target the rate cap in force is settled here too.
  */
-export async function loadRunProfile(path: string, flags: EntraFlags = {}): Promise<LoadedProfile> {
-  const onlyConfirm = givenFlags(flags).every((f) => f === '--confirm-tenant');
-  const loaded = onlyConfirm ? await loadProfile(path) : await loadPatched(path, flags);
-  if (loaded.profile.target.kind !== 'entra') {
-    if (flags.confirmTenant !== undefined) {
-      throw new UsageError(
-        '--confirm-tenant applies to a real tenant (target.kind: entra); this profile uses the simulated tenant.',
-      );
-    }
-    return loaded;
-  }
-  return { ...loaded, profile: withCapInForce(loaded.profile, flags) };
+export async function loadRunProfile(path: string, o: ProfileOverrides = {}): Promise<LoadedProfile> {
+  const doc = await readProfileDocument(path);
+  return resolveWithOverrides(doc, checkFields(doc), o);
 }
 
 /**
  * A profile made of the flags alone (for `ptaload preflight` without a profile): one gentle second of load,
  * so the checks that need a rate have one.
  */
-export function flagsOnlyProfile(flags: EntraFlags): LoadedProfile {
+export function flagsOnlyProfile(flags: EntraFlags, load: LoadOverrides = {}): LoadedProfile {
   const missing = (['tenant', 'clientId', 'users'] as const).filter((k) => flags[k] === undefined);
   if (missing.length > 0) {
     const names = { tenant: '--tenant', clientId: '--client-id', users: '--users' };
@@ -43,77 +50,73 @@ export function flagsOnlyProfile(flags: EntraFlags): LoadedProfile {
   }
   const text = JSON.stringify({
     name: 'preflight',
-    target: { kind: 'entra' },
+    target: { kind: 'entra', tenant: flags.tenant, clientId: flags.clientId },
+    users: { file: flags.users },
     load: { phases: [{ duration: '1s', shape: 'constant', rate: '1/s' }] },
   });
-  const cwd = process.cwd();
-  const loaded = parsePatched(text, 'the flags', flags, cwd);
+  const doc = profileDocument(text, 'the flags', '', process.cwd());
+  return resolveWithOverrides(doc, checkFields(doc), { entra: flags, load });
+}
+
+function resolveWithOverrides(doc: ProfileDocument, raw: RawProfile, o: ProfileOverrides): LoadedProfile {
+  const flags = o.entra ?? {};
+  const realTenantFlags = givenFlags(flags).filter((f) => f !== '--confirm-tenant');
+  const withTarget = realTenantFlags.length > 0 ? withEntraFlags(raw, flags, doc) : raw;
+  if (withTarget.target.kind !== 'entra' && flags.confirmTenant !== undefined) {
+    throw new UsageError(
+      '--confirm-tenant applies to a real tenant (target.kind: entra); this profile uses the simulated tenant.',
+    );
+  }
+  const load = o.load ?? {};
+  const applied = [...(realTenantFlags.length > 0 ? givenFlags(flags) : []), ...givenLoadOverrides(load)];
+  const final = applyLoadOverrides(withTarget, load);
+  const loaded = loadedFrom(finishProfile(final, doc, applied), doc);
   return { ...loaded, profile: withCapInForce(loaded.profile, flags) };
 }
 
-async function loadPatched(path: string, flags: EntraFlags): Promise<LoadedProfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    // loadProfile words every way a file can be unreadable.
-    return loadProfile(path);
-  }
-  const abs = resolve(path);
-  return parsePatched(text, path, flags, dirname(abs), abs);
+/** The real-tenant flags written over `target` (and `users.file`); `--target entra` makes a sim profile a real-tenant one. */
+function withEntraFlags(raw: RawProfile, flags: EntraFlags, doc: ProfileDocument): RawProfile {
+  const target = raw.target.kind === 'entra' ? raw.target : entraFromFlags(flags, doc);
+  const patched: EntraTarget = {
+    ...target,
+    ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
+    ...(flags.clientId === undefined ? {} : { clientId: flags.clientId }),
+    // From the flag, http:// to a loopback address is allowed (a local ptaload sim); a profile takes https only.
+    ...(flags.authorityHost === undefined
+      ? {}
+      : { authorityHost: parseAuthority(flags.authorityHost, '--authority-host').url }),
+    ...(flags.scope === undefined ? {} : { scope: flags.scope }),
+    ...(flags.ca === undefined ? {} : { ca: flags.ca }),
+    ...(flags.maxRate === undefined ? {} : { maxRate: flags.maxRate }),
+  };
+  if (flags.users === undefined) return { ...raw, target: patched };
+  const { generate: _generate, states: _states, ...users } = raw.users;
+  return { ...raw, target: patched, users: { ...users, file: flags.users } };
 }
 
-function parsePatched(text: string, path: string, flags: EntraFlags, dir: string, abs = ''): LoadedProfile {
-  const source = readProfileSource(text, path);
-  const raw = structuredClone(source.value) as Record<string, unknown>;
-  patch(raw, flags);
-  // http:// to a loopback address is allowed from the flag (a local ptaload sim); the schema takes https only.
-  const plainHttp = flags.authorityHost?.startsWith('http://') ? flags.authorityHost : undefined;
-  if (plainHttp) (raw.target as Record<string, unknown>).authorityHost = 'public';
-  const result = profileSchema.safeParse(raw, { error: profileErrorMap });
-  if (!result.success) {
-    throw new ProfileError(
-      `${formatIssues(result.error.issues, path, source)}\n(with ${givenFlags(flags).join(', ')} applied)`,
+/**
+ * A sim profile turned into a real-tenant one by `--target entra`: the sim's own settings (seed, tls,
+ * lockout…) mean nothing to a real tenant, so the target is built from the flags, with the schema's defaults.
+ */
+function entraFromFlags(flags: EntraFlags, doc: ProfileDocument): EntraTarget {
+  const given = givenFlags(flags);
+  if (flags.target !== 'entra') {
+    const named = given.filter((f) => f !== '--confirm-tenant');
+    throw new UsageError(
+      `${named.join(', ')} appl${named.length > 1 ? 'y' : 'ies'} to a real tenant, but this profile uses the simulated tenant: add --target entra (with --tenant, --client-id and --users), or use a profile with target.kind: entra.`,
     );
   }
-  let profile: Profile = result.data;
-  if (plainHttp && profile.target.kind === 'entra') {
-    profile = {
-      ...profile,
-      target: { ...profile.target, authorityHost: parseAuthority(plainHttp, '--authority-host').url },
-    };
+  const result = entraTargetSchema.safeParse(
+    { kind: 'entra', tenant: flags.tenant, clientId: flags.clientId },
+    { error: profileErrorMap },
+  );
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ ...i, path: ['target', ...i.path] }));
+    throw new ProfileError(
+      `${formatIssues(issues, doc.name, doc.source)}\n(with ${given.join(', ')} applied)`,
+    );
   }
-  return { profile: resolvePaths(profile, dir), path: abs, dir };
-}
-
-function patch(raw: Record<string, unknown>, flags: EntraFlags): void {
-  const given = givenFlags(flags).filter((f) => f !== '--confirm-tenant');
-  const current = isObject(raw.target) ? raw.target : { kind: 'sim' };
-  if (current.kind !== 'entra') {
-    if (flags.target !== 'entra') {
-      throw new UsageError(
-        `${given.join(', ')} appl${given.length > 1 ? 'y' : 'ies'} to a real tenant, but this profile uses the simulated tenant: add --target entra (with --tenant, --client-id and --users), or use a profile with target.kind: entra.`,
-      );
-    }
-    // The sim's own settings (seed, tls, lockout…) mean nothing to a real tenant.
-    raw.target = { kind: 'entra' };
-  }
-  const target = raw.target as Record<string, unknown>;
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined) target[key] = value;
-  };
-  set('tenant', flags.tenant);
-  set('clientId', flags.clientId);
-  set('authorityHost', flags.authorityHost);
-  set('scope', flags.scope);
-  set('ca', flags.ca);
-  set('maxRate', flags.maxRateText);
-  if (flags.users !== undefined) {
-    const users = isObject(raw.users) ? { ...raw.users } : {};
-    delete users.generate;
-    delete users.states;
-    raw.users = { ...users, file: flags.users };
-  }
+  return result.data;
 }
 
 function withCapInForce(profile: Profile, flags: EntraFlags): Profile {
@@ -122,8 +125,4 @@ function withCapInForce(profile: Profile, flags: EntraFlags): Profile {
   const decided = capInForce(t.maxRate, flags.maxRate, peakTargetRate(profile));
   if ('refusal' in decided) throw new TargetError('TARGET_REFUSED', decided.refusal);
   return decided.cap === t.maxRate ? profile : { ...profile, target: { ...t, maxRate: decided.cap } };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { runProfile, type SessionHooks, type SessionResult } from './run-once.js';
 import { loadRunProfile } from './run-profile.js';
-import type { RunOverrides } from './settings.js';
+import { planRun, type RunOverrides } from './settings.js';
 import { runSweep, type SweepResult } from './sweep.js';
 
 /**
@@ -15,11 +15,15 @@ export async function runSession(
   hooks: SessionHooks,
   signal: AbortSignal,
 ): Promise<SessionResult | SweepResult> {
-  // Real-tenant flags are written over the profile before it is validated (see targets/run-profile).
-  const loaded = await loadRunProfile(profilePath, overrides.entra);
-  const dir = overrides.out ?? join('results', `${stamp(new Date())}-${loaded.profile.name}`);
-  if (loaded.profile.sweep) return runSweep(loaded, dir, overrides, hooks, signal);
-  return runProfile(loaded.profile, loaded, dir, overrides, hooks, signal);
+  // Read once; the flags are written over the typed profile before its cross-checks (run/run-profile).
+  const loaded = await loadRunProfile(profilePath, {
+    ...(overrides.entra ? { entra: overrides.entra } : {}),
+    ...(overrides.load ? { load: overrides.load } : {}),
+  });
+  const plan = planRun(loaded, overrides);
+  const dir = overrides.out ?? join('results', `${stamp(new Date())}-${plan.profile.name}`);
+  if (plan.profile.sweep) return runSweep(plan, dir, hooks, signal);
+  return runProfile(plan, dir, hooks, signal);
 }
 
 /** 20261125T123456Z */

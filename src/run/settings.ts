@@ -1,26 +1,49 @@
+/** One run's resolved, typed plan: the profile as it will run, where it came from, and the load plan the engine gets. */
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../errors.js';
 import type { LiveOptions } from '../live/live-outputs.js';
 import type { LoadPlan } from '../load/load-plan.js';
+import type { LoadedProfile } from '../profile/load.js';
+import type { LoadOverrides } from '../profile/overrides.js';
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
 
-/** Flags of `ptaload run` that override the profile. */
+/** This harness's share when several run side by side (0-based index). */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Flags of `ptaload run` that override the profile, each already checked by the command line. */
 export interface RunOverrides {
   readonly out?: string;
   readonly workers?: number;
   readonly connections?: number;
   readonly seed?: number;
-  /** `i/n`: this harness's share when several run side by side (0-based index). */
-  readonly shard?: string;
+  readonly shard?: Shard;
   /** Live metrics outputs (Prometheus endpoint, remote write): the command line only. */
   readonly live?: LiveOptions;
-  /** Real-tenant flags, checked once by the command line (targets/entra/flags). */
+  /** Real-tenant flags (targets/entra/flags). */
   readonly entra?: EntraFlags;
   /** When time zero falls: at once (absent), at a fixed instant, or when every shard is at the barrier. */
   readonly start?: StartRule;
   /** The run every shard belongs to (`--run-id`); the results folder's name when absent and not sharded. */
   readonly runId?: string;
+  /** --rate, --duration, --agents (profile/overrides). */
+  readonly load?: LoadOverrides;
+}
+
+/** Everything one run needs, resolved once: nothing downstream re-reads the profile or the flags. */
+export interface RunPlan {
+  /** The profile as it will run (flags written in, defaults resolved, the rate cap in force). */
+  readonly profile: Profile;
+  /** Where it came from: run.json records it, relative paths in it were resolved against its folder. */
+  readonly source: { readonly path: string; readonly dir: string };
+  readonly load: LoadPlan;
+  /** Real-tenant flags the target still needs (the tenant confirmation is judged where bytes go). */
+  readonly entra: EntraFlags;
+  readonly start?: StartRule;
+  readonly runId?: string;
+  readonly live: LiveOptions;
 }
 
 export type StartRule =
@@ -29,12 +52,28 @@ export type StartRule =
 
 const STOP_GRACE_MS = 3000;
 
-export function resolveRunSettings(profile: Profile, o: RunOverrides): { profile: Profile; plan: LoadPlan } {
+/** The plan for a loaded profile (overrides of its fields already applied) and the run's own flags. */
+export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
+  const profile: Profile =
+    loaded.profile.target.kind === 'sim' && o.seed !== undefined
+      ? { ...loaded.profile, target: { ...loaded.profile.target, seed: o.seed } }
+      : loaded.profile;
+  return {
+    profile,
+    source: { path: loaded.path, dir: loaded.dir },
+    load: loadPlan(profile, o),
+    entra: o.entra ?? {},
+    live: o.live ?? {},
+    ...(o.start ? { start: o.start } : {}),
+    ...(o.runId !== undefined ? { runId: o.runId } : {}),
+  };
+}
+
+function loadPlan(profile: Profile, o: RunOverrides): LoadPlan {
   const load = profile.load;
   const workers = o.workers ?? (load.workers === 'auto' ? Math.min(4, availableParallelism()) : load.workers);
   const seed = o.seed ?? (profile.target.kind === 'sim' ? numericSeed(profile.target.seed) : 1);
-  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
-  const plan: LoadPlan = {
+  return {
     phases: load.phases,
     arrivals: load.arrivals,
     seed,
@@ -49,25 +88,8 @@ export function resolveRunSettings(profile: Profile, o: RunOverrides): { profile
       : {}),
     timeline: profile.agents.timeline,
     stopGraceMs: Math.min(STOP_GRACE_MS, load.timeoutMs),
-    ...(shard ? { shard } : {}),
+    ...(o.shard ? { shard: o.shard } : {}),
   };
-  const resolved: Profile =
-    profile.target.kind === 'sim' && o.seed !== undefined
-      ? { ...profile, target: { ...profile.target, seed } }
-      : profile;
-  return { profile: resolved, plan };
-}
-
-function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || index >= count) {
-    throw new UsageError(
-      `--shard: expected i/n with 0 <= i < n (for example 0/4 for the first of four harnesses), got '${text}'.`,
-    );
-  }
-  return { index, count };
 }
 
 /** Profiles may seed with a word; the schedule's generator wants a 32-bit number (FNV-1a of the word). */

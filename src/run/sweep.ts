@@ -11,8 +11,8 @@ import { ERROR_OUTCOMES } from '../outcome.js';
 import type { Profile, Sweep } from '../profile/schema.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
 import { SWEEP_FILE, type SweepIndex } from '../results/sweep-index.js';
-import { type ProfileSource, runProfile, type SessionHooks } from './run-once.js';
-import type { RunOverrides } from './settings.js';
+import { runProfile, type SessionHooks } from './run-once.js';
+import type { RunPlan } from './settings.js';
 
 export interface SweepResult {
   readonly kind: 'sweep';
@@ -30,17 +30,16 @@ const CONSECUTIVE_BREAKS = 2;
  * simulator started afresh for each count (no lockouts or queues carried over). `ptaload plan` reads the lot.
  */
 export async function runSweep(
-  loaded: { profile: Profile; path: string; dir: string },
+  plan: RunPlan,
   dir: string,
-  overrides: RunOverrides,
   hooks: SessionHooks,
   signal: AbortSignal,
 ): Promise<SweepResult> {
-  const profile = loaded.profile;
+  const profile = plan.profile;
   const sweep = profile.sweep!;
   if (profile.target.kind !== 'sim') {
     throw new UsageError(
-      `${loaded.path}: sweep: a sweep switches agents on and off between counts, which this version can only do with the simulated tenant. Against a real tenant, run one profile per agent count (stop the other agents' services) and give all the results folders to 'ptaload plan'.`,
+      `${plan.source.path}: sweep: a sweep switches agents on and off between counts, which this version can only do with the simulated tenant. Against a real tenant, run one profile per agent count (stop the other agents' services) and give all the results folders to 'ptaload plan'.`,
     );
   }
   await mkdir(dir, { recursive: true });
@@ -61,7 +60,6 @@ export async function runSweep(
   await save();
   const summaries: { agents: number; summary: Summary }[] = [];
   let exitCode: ExitCode = EXIT.ok;
-  const source: ProfileSource = { path: loaded.path, dir: loaded.dir };
   for (const [i, n] of sweep.agentCounts.entries()) {
     if (signal.aborted) break;
     if (i > 0 && sweep.settleMs > 0)
@@ -75,7 +73,8 @@ export async function runSweep(
     const until = stopRule(sweep.stopWhen, () => {
       stoppedEarly = true;
     });
-    const result = await runProfile(one, source, join(dir, sub), overrides, hooks, signal, {
+    // The load plan does not depend on which agents are active, so the step keeps the sweep's.
+    const result = await runProfile({ ...plan, profile: one }, join(dir, sub), hooks, signal, {
       ...(until ? { until } : {}),
       notes: [`sweep step ${i + 1} of ${sweep.agentCounts.length}: ${n} agent(s) active`],
     });

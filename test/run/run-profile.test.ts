@@ -37,7 +37,7 @@ const entra = (t: { target: unknown }) => t.target as EntraTarget;
 
 /** Flags as commander gives them, checked as the command line checks them. */
 const loadWithFlags = async (path: string, bag: Record<string, string>) =>
-  loadRunProfile(path, entraFlags(bag));
+  loadRunProfile(path, { entra: entraFlags(bag) });
 
 test('without flags the profile is loaded as written, paths relative to its folder', async () => {
   const path = await file(ENTRA());
