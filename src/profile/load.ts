@@ -96,7 +96,7 @@ export function loadedFrom(profile: Profile, doc: ProfileDocument): LoadedProfil
 }
 
 /** Paths inside a profile (users file, CA) are relative to the profile's folder; makes them absolute. */
-export function resolvePaths(profile: Profile, dir: string): Profile {
+function resolvePaths(profile: Profile, dir: string): Profile {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const users =
     profile.users.file === undefined ? profile.users : { ...profile.users, file: at(profile.users.file) };
