@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerCompare } from './compare.js';
+import { addHelpExamples } from './help-examples.js';
 import { register as registerKube } from './kube.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerPlan } from './plan.js';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerCompare(program);
   registerPreflight(program);
+  addHelpExamples(program);
 }
