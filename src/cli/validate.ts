@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkFields, finishProfile, loadedFrom, readProfileDocument } from '../profile/load.js';
-import { applyLoadOverrides, givenLoadOverrides } from '../profile/overrides.js';
+import { applyLoadOverrides, describeLoadOverrides, givenLoadOverrides } from '../profile/overrides.js';
 import { profileWarnings, summarizeProfile, type UsersFacts } from '../profile/summary.js';
 import { readUsersFile } from '../users/csv.js';
 import { action } from './fail.js';
@@ -30,7 +30,11 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
           return 0;
         }
-        const lines = [`${path}: ok`, ...summarizeProfile(profile, users)];
+        const overridden = describeLoadOverrides(load);
+        const lines = [
+          `${path}: ok${overridden ? ` with ${overridden} (the file alone runs otherwise)` : ''}`,
+          ...summarizeProfile(profile, users),
+        ];
         for (const w of profileWarnings(profile, users)) lines.push(`  warning: ${w}`);
         process.stdout.write(`${lines.join('\n')}\n`);
         return 0;

@@ -240,7 +240,8 @@ function checkEntra(raw: RawProfile, add: Add): void {
     );
   }
   const peak = peakTargetRate(raw);
-  if (peak > t.maxRate) {
+  // A peak scaled by --rate to equal the cap may land a rounding error above it.
+  if (peak > t.maxRate + 1e-9) {
     add(
       ['target', 'maxRate'],
       `the load peaks at ${formatRate(peak)} but the safety cap is ${formatRate(t.maxRate)}; lower the phases, or raise the cap deliberately with --max-rate on the command line`,

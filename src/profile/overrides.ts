@@ -26,6 +26,16 @@ export function givenLoadOverrides(o: LoadOverrides): string[] {
     .map((k) => SPELLING[k]);
 }
 
+/** `--rate 200/s, --duration 2m`: for run.json's notes and `validate`, so a reader knows the file is not all. */
+export function describeLoadOverrides(o: LoadOverrides): string | undefined {
+  const parts = [
+    ...(o.rate === undefined ? [] : [`--rate ${formatRate(o.rate)}`]),
+    ...(o.durationMs === undefined ? [] : [`--duration ${formatDuration(o.durationMs)}`]),
+    ...(o.agents === undefined ? [] : [`--agents ${o.agents}`]),
+  ];
+  return parts.length === 0 ? undefined : parts.join(', ');
+}
+
 /**
  * The profile with the overrides written in. Pure; cross-checks (the rate cap, the timeline, the sweep's
  * counts) run afterwards on the result, so they judge what will actually run.

@@ -71,7 +71,7 @@ export async function runProfile(
     phases: phaseSpans(profile),
     agents: target.agents.map((a) => ({ ...a })),
     timeline: [],
-    notes: [...(extra.notes ?? [])],
+    notes: [...settings.notes, ...(extra.notes ?? [])],
   };
   let writer: ResultsWriter;
   let live: LiveOutputs | undefined;
@@ -93,7 +93,7 @@ export async function runProfile(
     throw err;
   }
   const timeline: TimelineRecord[] = [];
-  const notes: string[] = [...(extra.notes ?? [])];
+  const notes: string[] = [...settings.notes, ...(extra.notes ?? [])];
   const plan: LoadPlan = settings.load;
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { LiveOptions } from '../live/live-outputs.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { LoadedProfile } from '../profile/load.js';
-import type { LoadOverrides } from '../profile/overrides.js';
+import { describeLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
 
@@ -44,6 +44,8 @@ export interface RunPlan {
   readonly start?: StartRule;
   readonly runId?: string;
   readonly live: LiveOptions;
+  /** What run.json's notes say about the plan (which flags changed the profile). */
+  readonly notes: readonly string[];
 }
 
 export type StartRule =
@@ -58,6 +60,7 @@ export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
     loaded.profile.target.kind === 'sim' && o.seed !== undefined
       ? { ...loaded.profile, target: { ...loaded.profile.target, seed: o.seed } }
       : loaded.profile;
+  const overridden = o.load ? describeLoadOverrides(o.load) : undefined;
   return {
     profile,
     source: { path: loaded.path, dir: loaded.dir },
@@ -66,6 +69,7 @@ export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
     live: o.live ?? {},
     ...(o.start ? { start: o.start } : {}),
     ...(o.runId !== undefined ? { runId: o.runId } : {}),
+    notes: overridden ? [`load overridden on the command line: ${overridden}`] : [],
   };
 }
 
