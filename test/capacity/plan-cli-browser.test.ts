@@ -35,6 +35,8 @@ test('plan.html opens from disk: the capacity curve with the knees, a read-out i
     const url = pathToFileURL(join(dir, PLAN_FILES.html)).href;
 
     const svg = page.locator('svg[data-chart="capacity"]');
+    // The chart may sit below the first screenful: hover needs it in view.
+    await svg.scrollIntoViewIfNeeded();
     const box = await svg.boundingBox();
     assert.ok(box && box.width > 600 && box.height > 150, 'the curve is drawn at a readable size');
     assert.equal(await page.locator('svg[data-chart="capacity"] g.dots circle').count(), counts.length);
