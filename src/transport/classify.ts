@@ -94,9 +94,20 @@ function parseErrorBody(body: string): ErrorFields {
   return { code, error, description };
 }
 
+const ACCESS_TOKEN = /"access_token"\s*:\s*"[^"\s]/;
+
 /**
- * The outcome class of one token-endpoint reply. `bodyText` may be left out for a 200 whose body was
- * drained unread (token bodies are not parsed on the hot path). Never throws: odd replies become
+ * Whether a 200's body is a JSON object with a non-empty `access_token` string: what makes a sign-in a
+ * success. Checked by shape rather than parsed, since every success passes here.
+ */
+function carriesAccessToken(body: string): boolean {
+  const text = body.trim();
+  return text.startsWith('{') && text.endsWith('}') && ACCESS_TOKEN.test(text);
+}
+
+/**
+ * The outcome class of one token-endpoint reply. `bodyText` left out of a 200 skips the token check
+ * (callers that did not read the body); the transport always reads it. Never throws: odd replies become
  * `other` or `http_5xx` with `detail` saying what was odd.
  */
 export function classify(
@@ -113,7 +124,7 @@ export function classify(
         detail: snippet(status, bodyText, `with content-type ${type}, not a token reply`),
       };
     }
-    if (bodyText !== undefined && !bodyText.includes('"access_token"')) {
+    if (bodyText !== undefined && !carriesAccessToken(bodyText)) {
       return { outcome: 'other', detail: snippet(status, bodyText, 'without an access_token') };
     }
     return SUCCESS;

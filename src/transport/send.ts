@@ -2,16 +2,16 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Classified } from '../outcome.js';
 import { AGENT_HEADER } from '../protocol/token.js';
-import { classify } from './classify.js';
+import { classify, type ReplyHeaders } from './classify.js';
 import { classifyError } from './classify-error.js';
+import { REPLY_BODY_LIMIT, ReplyDeadline, readBodyText } from './reply-body.js';
 import type { RopcRequest } from './ropc-request.js';
 
 export interface SendOptions {
   /**
-   * Limit on waiting for the reply's headers, and then between body chunks, once the request is on the
-   * wire (undici's own timers, which cost nothing per request). Time queued for a free connection is not
-   * part of it: latency is measured from the intended start anyway, and a queue is a sign of a capped pool.
-   * undici's timers tick about every half second, so a timeout fires up to ~0.5 s late.
+   * Limit on the whole reply, from handing the request to the dispatcher to the last byte (see
+   * ReplyDeadline); undici's timers also bound the wait for headers and each gap between body chunks.
+   * undici's timers tick about every half second, so those fire up to ~0.5 s late.
    */
   readonly timeoutMs: number;
   /**
@@ -35,12 +35,11 @@ export interface SignInReply {
 }
 
 const now = (): number => performance.now();
-/** Token replies are a few KB; past this something else is answering, and the connection is dropped. */
-const DRAIN = { limit: 1 << 20 };
 
 /**
  * One ROPC sign-in: POST the form, read the reply to its last byte, classify it. Never throws.
- * Success bodies are drained without decoding; only error bodies are read as text to find the code.
+ * Every body is read (a 200 is a success only if it carries an access token), up to REPLY_BODY_LIMIT
+ * and within the deadline; past either the connection is dropped.
  */
 export async function sendSignIn(
   dispatcher: Dispatcher,
@@ -51,6 +50,7 @@ export async function sendSignIn(
   const clock = options.clock ?? now;
   let status = 0;
   let agent: string | undefined;
+  const deadline = new ReplyDeadline(options.timeoutMs);
   try {
     const res = await dispatcher.request({
       origin: request.origin,
@@ -65,20 +65,26 @@ export async function sendSignIn(
     status = res.statusCode;
     const named = res.headers[AGENT_HEADER];
     agent = typeof named === 'string' ? named : undefined;
-    let classified: Classified;
-    if (status === 200) {
-      await res.body.dump(DRAIN);
-      // dump() settles on close and swallows errors: a cut-off or timed-out body is not a success.
-      if (!res.body.readableEnded) {
-        classified = classifyError(res.body.errored ?? new Error('reply body ended early'));
-      } else {
-        classified = classify(200, undefined, res.headers);
-      }
-    } else {
-      classified = classify(status, await res.body.text(), res.headers);
-    }
+    deadline.watch(res.body);
+    const reply = await readBodyText(res.body);
+    const classified: Classified = reply.truncated
+      ? oversized(status, reply.text, res.headers)
+      : classify(status, reply.text, res.headers);
     return { status, agent, classified, lastByteAt: clock() };
   } catch (err) {
     return { status, agent, classified: classifyError(err), lastByteAt: clock() };
+  } finally {
+    deadline.clear();
   }
+}
+
+/**
+ * A reply past the cap. No token reply is that big, so a 200 is not a success; an error reply keeps the
+ * class its start gives (an AADSTS code comes first in Entra's bodies), else `other` saying why.
+ */
+function oversized(status: number, start: string, headers: ReplyHeaders): Classified {
+  const detail = `HTTP ${status} with a body over ${REPLY_BODY_LIMIT / 1024} KiB, not read further (connection dropped): ${start.slice(0, 120).replace(/\s+/g, ' ')}`;
+  if (status === 200) return { outcome: 'other', detail };
+  const classified = classify(status, start, headers);
+  return classified.outcome === 'other' ? { ...classified, detail } : classified;
 }
