@@ -5,6 +5,7 @@ import { formatRate } from '../../profile/quantities.js';
 import { explainConfigError } from '../../transport/aadsts-outcomes.js';
 import { classifyError } from '../../transport/classify-error.js';
 import { createDispatcher, type Dispatcher } from '../../transport/dispatcher.js';
+import { ReplyDeadline, readBodyText } from '../../transport/reply-body.js';
 import { RopcRequest } from '../../transport/ropc-request.js';
 import { sendSignIn } from '../../transport/send.js';
 import { readUsersFile } from '../../users/csv.js';
@@ -128,6 +129,8 @@ async function getJson(
   dispatcher: Dispatcher,
   url: URL,
 ): Promise<{ status: number; json: Record<string, unknown> | undefined } | { error: string }> {
+  // The same bounds as a sign-in: a deadline over the whole reply, and no more than the cap read.
+  const deadline = new ReplyDeadline(REQUEST_TIMEOUT_MS);
   try {
     const res = await dispatcher.request({
       origin: url.origin,
@@ -137,7 +140,8 @@ async function getJson(
       headersTimeout: REQUEST_TIMEOUT_MS,
       bodyTimeout: REQUEST_TIMEOUT_MS,
     });
-    const text = await res.body.text();
+    deadline.watch(res.body);
+    const { text } = await readBodyText(res.body);
     let json: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(text);
@@ -149,6 +153,8 @@ async function getJson(
     return { status: res.statusCode, json };
   } catch (err) {
     return { error: classifyError(err).detail ?? String(err) };
+  } finally {
+    deadline.clear();
   }
 }
 
