@@ -113,6 +113,8 @@ interface Bounds {
   readonly max?: number;
   /** Zero is not allowed. */
   readonly positive?: boolean;
+  /** Why the bounds are what they are, for the message. */
+  readonly why?: string;
 }
 
 /**
@@ -143,7 +145,8 @@ function unit(
       if (tooSmall || (bounds.max !== undefined && n > bounds.max)) {
         const low = bounds.positive ? 'more than 0' : `at least ${format(bounds.min ?? 0)}`;
         const range = bounds.max === undefined ? low : `${low} and at most ${format(bounds.max)}`;
-        ctx.addIssue({ code: 'custom', message: `must be ${range}, got ${show(v)}`, input: v });
+        const why = bounds.why ? ` (${bounds.why})` : '';
+        ctx.addIssue({ code: 'custom', message: `must be ${range}, got ${show(v)}${why}`, input: v });
         return z.NEVER;
       }
       return n;
@@ -159,6 +162,21 @@ export const duration = (bounds: Bounds = {}) =>
 /** Rates normalise to events per second. */
 export const rate = (bounds: Bounds = {}) =>
   unit(RATE_HINT, RATE_PATTERN, parseRate, formatRate, bounds).meta({ description: RATE_HINT });
+
+/**
+ * The most a profile's load may ask for, all shards together. Entra's ceiling is 40 agents × ~400/s ≈
+ * 16,000/s; a rate far above any tenant is a typo, and an absurd one (1000000000/s) would keep a worker
+ * generating arrivals for ever instead of sending them.
+ */
+export const MAX_LOAD_RATE = 100_000;
+
+/** A rate in a load phase: bounded by MAX_LOAD_RATE. */
+export const loadRate = (opts: { positive?: boolean } = {}) =>
+  rate({
+    ...opts,
+    max: MAX_LOAD_RATE,
+    why: 'far above any tenant: 40 PTA agents take about 16000/s; check for a typo',
+  });
 
 /** Shares normalise to a fraction 0..1. */
 export const share = () =>

@@ -9,6 +9,11 @@ import { type CredentialPicker, credentialPicker } from './credentials.js';
 import { SendCap } from './send-cap.js';
 import type { SignInClient } from './signin-client.js';
 
+/**
+ * Arrivals fired in one turn of the event loop at most. A schedule the machine cannot keep must not keep
+ * the loop to itself: replies, interval snapshots and the stop message all wait for the next turn.
+ */
+const ARRIVALS_PER_TURN = 2000;
 /** How long to back off after a 429 that did not say (Retry-After absent or unreadable). */
 const DEFAULT_RETRY_AFTER_S = 5;
 
@@ -130,7 +135,8 @@ export class WorkerLoop {
     const now = this.clock();
     this.rollIntervals(now, false);
     let next = this.nextArrival;
-    while (next !== undefined && next <= now) {
+    let budget = ARRIVALS_PER_TURN;
+    while (next !== undefined && next <= now && budget-- > 0) {
       if (now < this.pausedUntilMs) {
         this.skipped++;
         this.skippedBy.paused++;

@@ -1,6 +1,6 @@
 /** The burst shape: a base rate with spikes of `width` every `every`, the first at `offset`. */
 import { z } from 'zod';
-import { duration, formatDuration, formatRate, rate } from '../quantities.js';
+import { duration, formatDuration, formatRate, loadRate } from '../quantities.js';
 import { checkField, flat, PER_MS, type PhaseShape, phaseDuration, phaseName } from './shape.js';
 
 const schema = z
@@ -8,8 +8,8 @@ const schema = z
     name: phaseName,
     duration: phaseDuration,
     shape: z.literal('burst'),
-    base: rate().meta({ description: 'Rate between spikes.' }),
-    spike: rate().meta({ description: 'Rate during a spike.' }),
+    base: loadRate().meta({ description: 'Rate between spikes.' }),
+    spike: loadRate().meta({ description: 'Rate during a spike.' }),
     width: duration({ positive: true }).meta({ description: 'How long each spike lasts.' }),
     every: duration({ positive: true }).meta({ description: 'Spike period, start to start.' }),
     offset: duration().prefault(0).meta({ description: 'When the first spike starts within the phase.' }),

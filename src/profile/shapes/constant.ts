@@ -1,6 +1,6 @@
 /** The constant shape: one rate for the whole phase. */
 import { z } from 'zod';
-import { formatRate, rate } from '../quantities.js';
+import { formatRate, loadRate } from '../quantities.js';
 import { checkField, flat, PER_MS, type PhaseShape, phaseDuration, phaseName } from './shape.js';
 
 const schema = z
@@ -8,7 +8,7 @@ const schema = z
     name: phaseName,
     duration: phaseDuration,
     shape: z.literal('constant'),
-    rate: rate(),
+    rate: loadRate(),
   })
   .transform((p) => ({ name: p.name ?? '', durationMs: p.duration, shape: p.shape, rate: p.rate }));
 

@@ -1,6 +1,6 @@
 /** The ramp shape: a rate moving linearly from `from` to `to` over the phase. */
 import { z } from 'zod';
-import { formatRate, rate } from '../quantities.js';
+import { formatRate, loadRate } from '../quantities.js';
 import { checkField, PER_MS, type PhaseShape, phaseDuration, phaseName } from './shape.js';
 
 const schema = z
@@ -8,8 +8,8 @@ const schema = z
     name: phaseName,
     duration: phaseDuration,
     shape: z.literal('ramp'),
-    from: rate(),
-    to: rate(),
+    from: loadRate(),
+    to: loadRate(),
   })
   .transform((p) => ({ name: p.name ?? '', durationMs: p.duration, shape: p.shape, from: p.from, to: p.to }));
 

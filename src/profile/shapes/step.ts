@@ -1,6 +1,6 @@
 /** The step shape: `start`, then `increment` more every `every`, never past `until`. */
 import { z } from 'zod';
-import { duration, formatDuration, formatRate, rate } from '../quantities.js';
+import { duration, formatDuration, formatRate, loadRate } from '../quantities.js';
 import { checkField, flat, PER_MS, type PhaseShape, phaseDuration, phaseName } from './shape.js';
 
 const schema = z
@@ -8,10 +8,10 @@ const schema = z
     name: phaseName,
     duration: phaseDuration.optional().meta({ description: 'Default: one `every` per step up to `until`.' }),
     shape: z.literal('step'),
-    start: rate(),
-    increment: rate({ positive: true }),
+    start: loadRate(),
+    increment: loadRate({ positive: true }),
     every: duration({ positive: true }).meta({ description: 'How long each step lasts.' }),
-    until: rate({ positive: true }).meta({ description: 'The highest step rate.' }),
+    until: loadRate({ positive: true }).meta({ description: 'The highest step rate.' }),
   })
   .check((ctx) => {
     if (ctx.value.until < ctx.value.start) {
