@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { ProfileError } from '../errors.js';
 
 export type IssuePath = readonly PropertyKey[];
@@ -15,8 +15,14 @@ export interface ProfileSource {
  * so the YAML document still maps field paths back to lines for both.
  */
 export function readProfileSource(text: string, sourceName: string): ProfileSource {
+  if (text.length > MAX_PROFILE_CHARS) {
+    throw new ProfileError(
+      `${sourceName}: ${Math.round(text.length / 1024)} KB is far too big for a profile (they are a few KB; at most ${MAX_PROFILE_CHARS / 1024} KB is read). Is this the right file? Users belong in a CSV (users.file), not in the profile.`,
+    );
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  // yaml's own uniqueKeys check compares each key with every other (80,000 keys took a minute); ours is a set.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const looksJson = /\.json$/i.test(sourceName) || text.trimStart().startsWith('{');
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
 
@@ -28,7 +34,13 @@ export function readProfileSource(text: string, sourceName: string): ProfileSour
     const err = doc.errors[0]!;
     throw new ProfileError(`${sourceName}:${lineAt(err.pos[0])}: not valid YAML: ${firstLine(err.message)}.`);
   } else {
-    value = doc.toJS({ maxAliasCount: 100 });
+    const dup = duplicateKey(doc);
+    if (dup) {
+      throw new ProfileError(
+        `${sourceName}:${lineAt(dup.offset)}: not valid YAML: Map keys must be unique ('${dup.key}' is given twice).`,
+      );
+    }
+    value = toJs(doc, sourceName);
   }
   if (value === null || value === undefined) {
     throw new ProfileError(`${sourceName}: the profile is empty; start from profiles/quickstart.yaml.`);
@@ -54,6 +66,45 @@ export function readProfileSource(text: string, sourceName: string): ProfileSour
       return undefined;
     },
   };
+}
+
+/** Profiles are a few KB; a cap keeps a 50 MB file (or anything worse than linear in a parser) out. */
+const MAX_PROFILE_CHARS = 1024 * 1024;
+/** Aliases a profile may expand: a few for shared phases are fine; an alias bomb expands billions. */
+const MAX_ALIASES = 100;
+
+/** The first key given twice in one map, in one pass with a set per map. */
+function duplicateKey(doc: Document): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          found = { key: String(key), offset: (pair.key as Node | null)?.range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The document as plain data; an alias bomb is bad input, not a crash. */
+function toJs(doc: Document, sourceName: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new ProfileError(
+        `${sourceName}: the YAML expands its aliases (*name) far beyond what a profile needs (an "alias bomb"); write the repeated parts out, or use at most ${MAX_ALIASES} alias expansions.`,
+      );
+    }
+    throw err;
+  }
 }
 
 function parseJson(

@@ -30,3 +30,41 @@ test('an absurd rate (1000000000/s) is refused by validation, not run for ever',
   const validate = await runCli(['validate', profile], { timeoutMs: 60_000 });
   assertRefused(validate, /at most 100000\/s/);
 });
+
+test('a profile with 80,000 keys in one map is read in linear time: a clear schema error, not minutes of CPU', async () => {
+  const profile = join(dir, 'many-keys.yaml');
+  const keys = Array.from({ length: 80_000 }, (_, i) => `k${i}: 0`).join(', ');
+  await writeFile(
+    profile,
+    `name: many\ntarget: { kind: sim }\nusers: { generate: 10 }\nload: { phases: [{ duration: 1s, shape: constant, rate: 1/s }] }\nextra: { ${keys} }\n`,
+  );
+  // Quadratic duplicate-key checking took about a minute for 80,000 keys; linear takes a second or two.
+  const res = await runCli(['validate', profile], { timeoutMs: 45_000 });
+  assertRefused(res, /many-keys\.yaml:5: .*extra/);
+  const dup = join(dir, 'dup-far.yaml');
+  await writeFile(dup, `name: a\nextra: { ${keys}, k7: 1 }\n`);
+  assertRefused(
+    await runCli(['validate', dup], { timeoutMs: 45_000 }),
+    /dup-far\.yaml:2: .*'k7' is given twice/,
+  );
+});
+
+test('a 50 MB profile is refused at once for its size', async () => {
+  const profile = join(dir, 'huge.yaml');
+  await writeFile(profile, `name: huge\n# ${'x'.repeat(50 * 1024 * 1024)}\n`);
+  const res = await runCli(['validate', profile], { timeoutMs: 45_000 });
+  assertRefused(res, /huge\.yaml: 51200 KB is far too big for a profile/);
+});
+
+test('a YAML alias bomb is bad input (exit 2, a clear message), not an internal error', async () => {
+  const profile = join(dir, 'bomb.yaml');
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const cur = String.fromCharCode(97 + i);
+    levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+  }
+  await writeFile(profile, `name: bomb\nextra:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
+  const res = await runCli(['validate', profile], { timeoutMs: 45_000 });
+  assertRefused(res, /bomb\.yaml: the YAML expands its aliases .*alias bomb/);
+});
