@@ -15,5 +15,7 @@ export default function signin(task: WorkerTask): Promise<WorkerResult> {
       throw new Error('injected worker fault');
     }, FAULT_EXIT_MS);
   }
-  return new WorkerLoop(task, createSignInClient(task.request)).run();
+  return new WorkerLoop(task, (users, onReply) =>
+    createSignInClient(task.request, users, task.runId, onReply),
+  ).run();
 }

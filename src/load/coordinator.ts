@@ -8,6 +8,7 @@ import type { LoadPlan } from './load-plan.js';
 import type { Breaker, LoadResult, LoadSink } from './load-sink.js';
 import { ArrivalSchedule } from './schedule/arrival-schedule.js';
 import { TimelineDriver } from './timeline-driver.js';
+import { buildUserTable } from './worker/user-table.js';
 import { type TaskRunner, WorkerPool } from './worker-pool.js';
 import { workerTask } from './worker-tasks.js';
 
@@ -47,6 +48,8 @@ export async function runLoad(
   const totalMs = schedule.totalDurationMs;
   const roster = new AgentRoster(target.agents);
   const pauses = new PauseLog();
+  // Laid out once in shared memory: every worker (and replacement) reads the same bytes, none are copied.
+  const users = buildUserTable(target.users);
   let status: LoadResult['status'] = 'completed';
   let failure: string | undefined;
   let gated = false;
@@ -97,7 +100,7 @@ export async function runLoad(
   const pool = new WorkerPool({
     workers: plan.workers,
     time,
-    taskFor: (workerId, resumeAtMs) => workerTask(plan, target, workerId, resumeAtMs),
+    taskFor: (workerId, resumeAtMs) => workerTask(plan, target, users, workerId, resumeAtMs),
     scheduleEndMs: totalMs,
     ...(opts.runner ? { runner: opts.runner } : {}),
     events: {
@@ -118,6 +121,7 @@ export async function runLoad(
         );
       },
       snapshot: (snapshot) => emitter.accept(snapshot),
+      signIns: (rows) => sink.signIns?.(rows),
       throttled: (retryAfterS) => {
         // One worker was told to back off; the tenant means all of us.
         const fromMs = time.elapsed();

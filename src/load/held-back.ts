@@ -25,7 +25,8 @@ export function heldBackNotes(
   pauses: { pauses: number; pausedMs: number },
   results: readonly WorkerResult[],
 ): string[] {
-  const sum = (k: 'paused' | 'paced' | 'capped') => results.reduce((a, r) => a + (r.skippedBy?.[k] ?? 0), 0);
+  const sum = (k: 'paused' | 'paced' | 'capped' | 'saturated') =>
+    results.reduce((a, r) => a + (r.skippedBy?.[k] ?? 0), 0);
   const notes: string[] = [];
   if (pauses.pauses > 0) {
     notes.push(
@@ -42,6 +43,12 @@ export function heldBackNotes(
   if (capped > 0) {
     notes.push(
       `rate cap: ${capped} scheduled sign-in(s) were skipped to stay under the cap (target.maxRate / --max-rate).`,
+    );
+  }
+  const saturated = sum('saturated');
+  if (saturated > 0) {
+    notes.push(
+      `generator saturated: ${saturated} scheduled sign-in(s) were not sent because each worker already had as many waiting for a connection as it has connections (see 'saturated' per interval); the generator or the target was at capacity, so figures above it describe that limit. Raise load.connections or workers, or lower the rate.`,
     );
   }
   return notes;

@@ -19,4 +19,8 @@ export interface LoadPlan {
   readonly stopGraceMs: number;
   /** This harness's slice when sharded (users and 1/n of the rate). */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Names the run's correlation ids (run.json's runId); default `run`. */
+  readonly runId?: string;
+  /** Which successes the correlation file keeps: a seeded sample (default) or all of them. */
+  readonly correlation?: 'all' | 'sample';
 }

@@ -3,6 +3,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import type { TimelineEvent } from '../profile/schema.js';
 import type { AppliedEvent } from '../targets/target.js';
+import type { SignInRow } from './worker/signin-rows.js';
 import type { WorkerResult } from './worker-protocol.js';
 
 /** A timeline event as it happened. */
@@ -15,6 +16,8 @@ export interface LoadSink {
   interval(record: IntervalRecord, histograms: Map<SeriesTag, Histogram>): void | Promise<void>;
   timeline(outcome: TimelineOutcome): void | Promise<void>;
   note(text: string): void;
+  /** Sign-ins written down by correlation id (every failure, sampled successes), in batches as the run goes. */
+  signIns?(rows: readonly SignInRow[]): void;
   /** Called about once a second with live figures for progress display. */
   progress?(live: LiveFigures): void;
 }

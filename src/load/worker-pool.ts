@@ -4,6 +4,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { WorkerSnapshot } from '../metrics/types.js';
 import type { RunClock } from './clock.js';
+import type { SignInRow } from './worker/signin-rows.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from './worker-protocol.js';
 import type { WorkerTaskBase } from './worker-tasks.js';
 
@@ -48,6 +49,8 @@ export interface PoolEvents {
   /** Every worker is loaded and waiting for time zero (not called once the pool is stopping). */
   ready(): void;
   snapshot(snapshot: WorkerSnapshot): void;
+  /** Sign-ins a worker wrote down by correlation id (sent just before its snapshot). */
+  signIns?(rows: readonly SignInRow[]): void;
   throttled(retryAfterS: number): void;
   /** Called before the replacement, if any, is started. */
   lost(loss: WorkerLoss): void;
@@ -160,6 +163,9 @@ export class WorkerPool {
         break;
       case 'snapshot':
         events.snapshot(msg.snapshot);
+        break;
+      case 'signins':
+        events.signIns?.(msg.rows);
         break;
       case 'throttled':
         events.throttled(msg.retryAfterS);

@@ -1,12 +1,14 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
-import type { TestUser } from '../protocol/test-user.js';
 import type { RequestSpec } from '../transport/request-spec.js';
 import type { SendCapSpec } from './worker/send-cap.js';
+import type { SignInRow } from './worker/signin-rows.js';
+import type { UserTableData } from './worker/user-table.js';
 
 /**
  * What the coordinator hands each pool worker: its share of the run, everything it needs to sign in, and a
- * port to report on. Plain data (structured-cloned across threads), except the port, which is transferred.
+ * port to report on. Plain data (structured-cloned across threads), except the port, which is transferred, and the
+ * users' shared buffers, which are shared.
  */
 export interface WorkerTask {
   readonly workerId: number;
@@ -28,7 +30,13 @@ export interface WorkerTask {
   readonly intervalMs: number;
   readonly lateThresholdMs: number;
   readonly request: RequestSpec;
-  readonly users: readonly TestUser[];
+  /** Names the run's correlation ids (see correlation-id.ts). */
+  readonly runId: string;
+  /** Which successes are written down by correlation id (failures always are). */
+  readonly correlation: 'all' | 'sample';
+  /** Every user of the run in shared memory (not copied per worker), and the range this worker owns. */
+  readonly users: UserTableData;
+  readonly userRange: { readonly from: number; readonly to: number };
   readonly wrongPasswordShare: number;
   readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
   /** This worker's share of the run's rate cap (real tenants): a hard ceiling whatever the schedule asks. */
@@ -44,6 +52,8 @@ export type WorkerMessage =
   /** The last message on the port: everything before it has been delivered (ports keep order; the task result does not). */
   | { readonly type: 'done'; readonly workerId: number }
   | { readonly type: 'snapshot'; readonly snapshot: WorkerSnapshot }
+  /** Sign-ins written down by correlation id since the last such message (sent just before each snapshot). */
+  | { readonly type: 'signins'; readonly rows: readonly SignInRow[] }
   | { readonly type: 'throttled'; readonly retryAfterS: number };
 
 /** Coordinator → worker. */
@@ -60,7 +70,15 @@ export interface WorkerResult {
   /** Requests abandoned without a reply because the run was stopped. */
   readonly abandoned: number;
   readonly skipped: number;
-  /** Why arrivals were skipped: paused on a 429, no user free under pacing, or over the rate cap. */
-  readonly skippedBy?: { readonly paused: number; readonly paced: number; readonly capped: number };
+  /**
+   * Why arrivals were skipped: paused on a 429, no user free under pacing, over the rate cap, or the
+   * generator saturated (too many already waiting for a connection; absent in older results).
+   */
+  readonly skippedBy?: {
+    readonly paused: number;
+    readonly paced: number;
+    readonly capped: number;
+    readonly saturated?: number;
+  };
   readonly lastIndex: number;
 }

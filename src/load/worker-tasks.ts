@@ -2,6 +2,7 @@
 import type { Target } from '../targets/target.js';
 import type { LoadPlan } from './load-plan.js';
 import { sendCapFor } from './worker/send-cap.js';
+import { type UserTableData, userRange } from './worker/user-table.js';
 import type { WorkerTask } from './worker-protocol.js';
 
 /** A task without what only the pool knows: the port it reports on and, once set, the run's time zero. */
@@ -11,6 +12,7 @@ export type WorkerTaskBase = Omit<WorkerTask, 'port' | 'startEpochMs'>;
 export function workerTask(
   plan: LoadPlan,
   target: Target,
+  users: UserTableData,
   workerId: number,
   resumeAtMs: number,
 ): WorkerTaskBase {
@@ -29,18 +31,18 @@ export function workerTask(
       connections: Math.max(1, Math.ceil(plan.connections / plan.workers)),
       timeoutMs: plan.timeoutMs,
     },
-    users: sliceFor(target.users, plan, workerId),
+    runId: plan.runId ?? 'run',
+    correlation: plan.correlation ?? 'sample',
+    // Disjoint ranges, so no two workers (or shards) pace the same account; the bytes are shared, not copied.
+    users,
+    userRange: userRange(
+      users.count,
+      (plan.shard?.index ?? 0) * plan.workers + workerId,
+      plan.workers * (plan.shard?.count ?? 1),
+    ),
     wrongPasswordShare: plan.wrongPasswordShare,
     ...(plan.pacing ? { pacing: plan.pacing } : {}),
     ...(plan.maxRate ? { sendCap: sendCapFor(plan.maxRate * shardFactor, plan.workers, workerId) } : {}),
     drainMs: plan.timeoutMs,
   };
-}
-
-/** Disjoint users per worker, so no two workers (or shards) pace the same account. */
-function sliceFor<T>(users: readonly T[], plan: LoadPlan, workerId: number): T[] {
-  const count = plan.workers * (plan.shard?.count ?? 1);
-  const index = (plan.shard?.index ?? 0) * plan.workers + workerId;
-  if (users.length < count) return users.slice();
-  return users.filter((_, i) => i % count === index);
 }

@@ -1,7 +1,16 @@
 import type { IntervalCounters } from './types.js';
 
 export function zeroCounters(): IntervalCounters {
-  return { sent: 0, completed: 0, lateStarts: 0, maxSlipUs: 0, inFlight: 0, codes: {}, clamped: 0 };
+  return {
+    sent: 0,
+    completed: 0,
+    lateStarts: 0,
+    maxSlipUs: 0,
+    inFlight: 0,
+    codes: {},
+    clamped: 0,
+    saturated: 0,
+  };
 }
 
 /**
@@ -22,6 +31,7 @@ export function addCountersInto(target: IntervalCounters, part: IntervalCounters
   if (part.maxSlipUs > target.maxSlipUs) target.maxSlipUs = part.maxSlipUs;
   target.inFlight += part.inFlight;
   target.clamped = (target.clamped ?? 0) + (part.clamped ?? 0);
+  target.saturated = (target.saturated ?? 0) + (part.saturated ?? 0);
   addCodesInto(target.codes, part.codes);
 }
 

@@ -43,6 +43,7 @@ export class IntervalRecorder {
   private maxSlipUs = 0;
   private inFlight = 0;
   private clamped = 0;
+  private saturated = 0;
   private codes: Record<string, number> = {};
 
   constructor(options: RecorderOptions = {}) {
@@ -87,6 +88,11 @@ export class IntervalRecorder {
     if (slipUs > this.maxSlipUs) this.maxSlipUs = slipUs;
   }
 
+  /** An arrival not sent because the worker was saturated (bounded admission). */
+  noteSaturated(): void {
+    this.saturated++;
+  }
+
   /** An AADSTS code seen in a reply, kept verbatim. */
   noteCode(code: number | string): void {
     const key = String(code);
@@ -122,6 +128,7 @@ export class IntervalRecorder {
       inFlight: this.inFlight,
       codes: this.codes,
       clamped: this.clamped,
+      saturated: this.saturated,
       histograms,
     };
     this.sent = 0;
@@ -129,6 +136,7 @@ export class IntervalRecorder {
     this.lateStarts = 0;
     this.maxSlipUs = 0;
     this.clamped = 0;
+    this.saturated = 0;
     this.codes = {};
     this.snapshots++;
     if (this.snapshots % 16 === 0) this.releaseIdle();

@@ -47,6 +47,12 @@ export interface IntervalCounters {
    * instead of thrown away. Absent means 0 (added after the first version of this contract).
    */
   clamped?: number;
+  /**
+   * Arrivals the generator did not send because too many sign-ins were already waiting for a connection
+   * (bounded admission): the generator, or the target behind it, was saturated. Neither sent nor in the
+   * histograms. Absent means 0 (added after the first version of this contract).
+   */
+  saturated?: number;
 }
 
 /** One histogram of one interval, encoded with HdrHistogram's compressed base64 form (as in .hlog files). */

@@ -24,6 +24,10 @@ export const loadSchema = z
       .prefault('1s')
       .meta({ description: 'Histogram interval, 100ms..60s.' }),
     arrivals: z.enum(['uniform', 'poisson']).default('poisson'),
+    correlation: z.enum(['sample', 'all']).default('sample').meta({
+      description:
+        'Which successful sign-ins correlation.csv keeps by correlation id: a seeded 1 % sample, or all (for joining every sign-in with Entra sign-in logs). Failures are always kept.',
+    }),
     lateThreshold: duration()
       .prefault('5ms')
       .meta({ description: 'A send later than this after its intended time counts as a late start.' }),

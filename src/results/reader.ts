@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ResultsError } from '../errors.js';
 import type { Histogram } from '../metrics/latency.js';
 import { type IntervalRecord, parseSeriesTag, type SeriesTag } from '../metrics/types.js';
+import { type CorrelationRecord, readCorrelationFile } from './correlation-file.js';
 import { decodeHistogram, parseHlogLine } from './hlog.js';
 import { RESULTS_FILES, type RunInfo, runInfoSchema } from './run-info.js';
 
@@ -40,6 +41,7 @@ const intervalRecordSchema = z.looseObject({
   inFlight: z.number(),
   codes: z.record(z.string(), z.number()),
   clamped: z.number().optional(),
+  saturated: z.number().optional(),
 });
 
 const FIX = 'give a folder written by `ptaload run` (results/<stamp>-<profile>/)';
@@ -57,6 +59,11 @@ export async function openResults(dir: string): Promise<OpenResults> {
     notes,
     intervals: () => joinHistograms(join(dir, RESULTS_FILES.hlog), records, notes),
   };
+}
+
+/** The sign-ins the run kept by correlation id; empty for folders written before correlation.csv existed. */
+export function readCorrelations(dir: string): Promise<CorrelationRecord[]> {
+  return readCorrelationFile(join(dir, RESULTS_FILES.correlation));
 }
 
 /** Everything at once: convenient for tests and short runs (an hour of 1 s intervals is better streamed). */

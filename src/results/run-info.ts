@@ -7,6 +7,8 @@ export const RESULTS_FILES = {
   intervals: 'intervals.jsonl',
   timeseries: 'timeseries.csv',
   agents: 'agents.csv',
+  /** Sign-ins by correlation id (every failure, sampled successes); absent in folders of older versions. */
+  correlation: 'correlation.csv',
   summary: 'summary.json',
   markdown: 'report.md',
   html: 'report.html',

@@ -1,11 +1,13 @@
 import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultsError } from '../errors.js';
+import type { SignInRow } from '../load/worker/signin-rows.js';
 import { intervalStats } from '../metrics/interval-stats.js';
 import type { Histogram } from '../metrics/latency.js';
 import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { CORRELATION_HEADER, correlationLines } from './correlation-file.js';
 import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
 import { hlogHeader, hlogLine } from './hlog.js';
 import { readRun } from './reader.js';
@@ -58,6 +60,7 @@ export class ResultsWriter {
     await writeFile(writer.path('intervals'), '');
     await writeFile(writer.path('timeseries'), csvHeader(TIMESERIES_COLUMNS));
     await writeFile(writer.path('agents'), csvHeader(AGENT_COLUMNS));
+    await writeFile(writer.path('correlation'), CORRELATION_HEADER);
     return writer;
   }
 
@@ -91,6 +94,13 @@ export class ResultsWriter {
       // Last: a record in intervals.jsonl is what makes the interval count when the folder is read back.
       await appendFile(this.path('intervals'), `${JSON.stringify(record)}\n`);
     });
+  }
+
+  /** Appends sign-ins kept by correlation id (one write per batch). */
+  appendSignIns(rows: readonly SignInRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    const text = correlationLines(rows);
+    return this.enqueue(() => appendFile(this.path('correlation'), text));
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -94,7 +94,7 @@ export async function runProfile(
   }
   const timeline: TimelineRecord[] = [];
   const notes: string[] = [...settings.notes, ...(extra.notes ?? [])];
-  const plan: LoadPlan = settings.load;
+  const plan: LoadPlan = { ...settings.load, runId: run.runId };
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
   let scheduleStartKnown = false;
@@ -128,6 +128,9 @@ export async function runProfile(
           }
           live?.tick(figures);
           hooks.progress?.(figures);
+        },
+        signIns: (rows) => {
+          writer.appendSignIns(rows).catch(() => undefined);
         },
       },
       {

@@ -83,6 +83,7 @@ function loadPlan(profile: Profile, o: RunOverrides): LoadPlan {
     seed,
     intervalMs: load.intervalMs,
     lateThresholdMs: load.lateThresholdMs,
+    correlation: load.correlation,
     workers,
     connections: o.connections ?? load.connections,
     timeoutMs: load.timeoutMs,

@@ -6,6 +6,7 @@ import { agentSpecSchema, degradeSchema, describeIssues } from '../protocol/agen
 import { USER_STATES } from '../protocol/test-user.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
 import { sendJson } from './json-reply.js';
+import type { SignInRecord } from './signin-record.js';
 import type { SimCounters } from './tenant-counters.js';
 import type { UserDirectory } from './user-directory.js';
 
@@ -39,6 +40,7 @@ export interface AdminDeps {
   readonly users: UserDirectory;
   readonly counters: SimCounters;
   readonly queueDepth: () => number;
+  readonly signIns: SignInRecord;
   readonly startedAt: number;
   readonly now: () => number;
 }
@@ -114,6 +116,8 @@ export class AdminApi {
         return [200, { ipBlock: this.d.protections.ipBlock }];
       case 'GET counters':
         return [200, this.counters()];
+      case 'GET signins':
+        return [200, this.signIns(query)];
       case 'POST users': {
         const { users } = parse(usersBodySchema, body, 'users');
         this.d.users.load(users, 'users');
@@ -131,6 +135,22 @@ export class AdminApi {
     const agent = this.d.pool.get(named);
     if (agent.lifecycle === 'running') throw new AgentOpError(409, `agent '${named}' is already active`);
     return this.d.pool.restore(named);
+  }
+
+  /** `?correlationId=…`, `?requestId=…`, `?limit=n` (default 100, at most 10,000): newest first. */
+  private signIns(query: URLSearchParams): Record<string, unknown> {
+    const limit = Number(query.get('limit') ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      throw new BadRequest(`limit must be a whole number from 1 to 10000, got '${query.get('limit')}'`);
+    }
+    const correlationId = query.get('correlationId') ?? undefined;
+    const requestId = query.get('requestId') ?? undefined;
+    const signIns = this.d.signIns.find({
+      limit,
+      ...(correlationId ? { correlationId } : {}),
+      ...(requestId ? { requestId } : {}),
+    });
+    return { signIns, held: this.d.signIns.count, capacity: this.d.signIns.capacity };
   }
 
   private counters(): Record<string, unknown> {

@@ -103,6 +103,8 @@ export interface SimOptions {
   readonly maxAgents?: number;
   readonly directory?: DirectoryCapacity;
   readonly clock?: Clock;
+  /** How many of the latest sign-ins the sim keeps for `GET /_sim/signins` (default 100,000). */
+  readonly signInRecord?: number;
   /** Human-readable progress lines (never passwords). */
   readonly logger?: (line: string) => void;
 }

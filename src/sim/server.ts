@@ -21,6 +21,7 @@ import { ScopeValidator } from './scope.js';
 import { makeSelfSignedCert } from './self-signed-cert.js';
 import { SimCounters } from './tenant-counters.js';
 import { TimerWheel } from './timer-wheel.js';
+import { DEFAULT_SIGNIN_CAPACITY, SignInRecord } from './signin-record.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { TokenMinter } from './tokens.js';
 import { UserDirectory } from './user-directory.js';
@@ -78,6 +79,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const requestLoop = options.requestLoop ? new RequestLoopDetector(options.requestLoop, clock) : undefined;
   const wheel = new TimerWheel();
   const stamp = new Stamp(clock);
+  const signIns = new SignInRecord(options.signInRecord ?? DEFAULT_SIGNIN_CAPACITY);
 
   const tls = options.tls
     ? makeSelfSignedCert({ hosts: [...new Set(['127.0.0.1', 'localhost', options.host ?? DEFAULTS.host])] })
@@ -107,6 +109,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     counters,
     stamp,
     clock,
+    signIns,
   });
   const dispatcher = new Dispatcher({
     wheel,
@@ -142,6 +145,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     users,
     counters,
     queueDepth,
+    signIns,
     startedAt,
     now: () => performance.now(),
   });

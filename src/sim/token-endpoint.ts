@@ -1,5 +1,4 @@
 /** The simulated token endpoint: ROPC on v2.0 and v1, checked in Entra's order, answered in Entra's shape. */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { AADSTS, type AadstsCode } from '../protocol/aadsts.js';
@@ -13,6 +12,7 @@ import { type Dispatcher, Validation, type Verdict } from './pta-dispatcher.js';
 import { replyHeaders } from './reply-headers.js';
 import type { RequestLoopDetector } from './request-loop.js';
 import type { ScopeGrant, ScopeValidator } from './scope.js';
+import type { SignInRecord } from './signin-record.js';
 import type { SimCounters } from './tenant-counters.js';
 import type { TokenMinter } from './tokens.js';
 import type { DirectoryUser, UserDirectory } from './user-directory.js';
@@ -63,6 +63,8 @@ export interface TokenEndpointDeps {
   readonly counters: SimCounters;
   readonly stamp: Stamp;
   readonly clock: Clock;
+  /** Every answer is written here, as Entra's sign-in logs would keep it. */
+  readonly signIns?: SignInRecord;
 }
 
 /**
@@ -108,7 +110,7 @@ export class TokenEndpoint {
     if (res === null) return;
     const name = agent?.name;
     if (verdict === 'checked') this.afterPasswordCheck(res, s, password, name);
-    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, name);
+    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, name, s.accepted.user.username);
   };
 
   private process(
@@ -122,7 +124,8 @@ export class TokenEndpoint {
     const cri = header(req, 'client-request-id');
     const echo = header(req, 'return-client-request-id')?.toLowerCase() === 'true';
     const checked = this.check(tenantSegment, form, api);
-    if ('entry' in checked) this.fail(res, checked.entry, checked.vars, cri, echo);
+    if ('entry' in checked)
+      this.fail(res, checked.entry, checked.vars, cri, echo, undefined, usernameOf(form));
     else this.dispatcher.submit(new SignIn(res, checked.password, checked, cri, echo));
   }
 
@@ -203,7 +206,7 @@ export class TokenEndpoint {
       entry = STATE_ERRORS[user.state];
     }
     if (entry !== undefined) {
-      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent);
+      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent, user.username);
       return;
     }
     const lifetime = 3600 + Math.floor(Math.random() * 1800);
@@ -214,7 +217,9 @@ export class TokenEndpoint {
         ? this.d.minter.reply(user, grant, now, lifetime, clientInfo)
         : this.d.minter.replyV1(user, grant, now, lifetime, resource);
     this.d.counters.count(0);
-    res.writeHead(200, replyHeaders(randomUUID(), 0, s.clientRequestId, s.echoId, agent, body));
+    const ids = replyIds(s.clientRequestId);
+    this.d.signIns?.put(ids.correlationId, ids.traceId, now, user.username, 200, 0, agent);
+    res.writeHead(200, replyHeaders(ids.traceId, 0, s.clientRequestId, s.echoId, agent, body));
     res.end(body);
   }
 
@@ -225,10 +230,20 @@ export class TokenEndpoint {
     cri: string | undefined,
     echo: boolean,
     agent?: string,
+    upn = '',
   ): void {
     const ids = replyIds(cri);
     const body = JSON.stringify(errorBody(entry, vars, ids, this.d.stamp.now()));
     this.d.counters.count(entry.code);
+    this.d.signIns?.put(
+      ids.correlationId,
+      ids.traceId,
+      this.d.clock.now(),
+      upn,
+      entry.status,
+      entry.code,
+      agent,
+    );
     res.writeHead(entry.status, replyHeaders(ids.traceId, entry.code, cri, echo, agent, body));
     res.end(body);
   }
@@ -253,6 +268,11 @@ const STATE_ERRORS: Readonly<Record<DirectoryUser['state'], AadstsCode | undefin
   mfa: AADSTS.mfaRequired,
   'ca-blocked': AADSTS.caBlocked,
 };
+
+function usernameOf(form: Form): string {
+  const v = form.username;
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

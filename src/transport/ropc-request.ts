@@ -74,6 +74,14 @@ export class RopcRequest {
     return this.#prefix + encodedUsername + '&password=' + encodedPassword;
   }
 
+  /**
+   * The body up to `username=` as bytes, for a caller that appends users' pre-encoded bytes itself (the load
+   * generator). Holds the client secret when there is one: keep it in memory only.
+   */
+  prefixBytes(): Buffer {
+    return Buffer.from(this.#prefix, 'latin1');
+  }
+
   /** Request headers as undici's flat list, with a fresh `client-request-id` (Entra echoes it and logs it). */
   headers(): string[] {
     return [

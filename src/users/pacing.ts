@@ -19,31 +19,49 @@ export interface PacedPick {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
+/** Past this many attempt times, the minute's ring keeps one time per block of attempts (see `UserPacer`). */
+const EXACT_RING = 65_536;
+
 /**
  * Chooses who signs in next without ever trying one user more than `perUserPerMinute` times a minute
  * or giving them more than `wrongPerUserPerHour` wrong passwords an hour. Users are served in strict
  * rotation, so the one at the cursor is always the least recently tried: if it may not go, nobody may,
  * and one check per call suffices (O(1), no allocation; this runs once per sign-in in every worker).
+ *
+ * Rotation also makes the state small: the user of attempt `a` was last tried `perUserPerMinute` times ago
+ * at attempt `a − perUserPerMinute·users`, so one ring of attempt times replaces a ring per user. For a
+ * large pool the ring keeps the time of the last attempt of each block of B attempts (at most ~64k blocks),
+ * an upper bound on every attempt in the block: the check can only err towards waiting, by at most one
+ * block's span (~1/65,536 of a minute at the rate where pacing binds). A million users at 60/min take
+ * ~0.5 MB for the minute and 4 bytes per user per allowed wrong password for the hour.
  */
 export class UserPacer {
-  private readonly users: readonly TestUser[];
+  private readonly users: readonly TestUser[] | undefined;
+  readonly count: number;
   private readonly perMinute: number;
   private readonly wrongPerHour: number;
   private readonly share: number;
-  /** Per user, the last `perMinute` attempt times (ring; the slot at `tryPos` is the oldest). */
-  private readonly tries: Float64Array;
-  private readonly tryPos: Uint8Array;
-  /** Per user, the last `wrongPerHour` wrong-password times. */
-  private readonly wrongs: Float64Array;
+  /** Attempts in one full window: perMinute rotations. */
+  private readonly window: number;
+  private readonly block: number;
+  /** Per block of `block` attempts, the time of its latest attempt (ring of `blocks.length`). */
+  private readonly blocks: Float64Array;
+  /** Per user, the last `wrongPerHour` wrong-password times as ceil(ms) + 1 (0 = never). */
+  private readonly wrongs: Uint32Array;
   private readonly wrongPos: Uint8Array;
+  private attempts = 0;
   private cursor = 0;
   private wrongDebt = 0;
+  /** Whether the pick `nextIndex` returned last carries a wrong password. */
+  wrong = false;
   /** Wrong passwords that were due but held back because the user had had their hourly share. */
   withheldWrong = 0;
 
-  constructor(users: readonly TestUser[], opts: PacingOptions) {
+  /** `users` may be just a count: then only `nextIndex` names who goes (workers hold users in shared memory). */
+  constructor(users: readonly TestUser[] | number, opts: PacingOptions) {
     const { perUserPerMinute, wrongPerUserPerHour, wrongPasswordShare } = opts;
-    if (users.length === 0) throw new UsersError('pacing: there are no users to pace.');
+    const count = typeof users === 'number' ? users : users.length;
+    if (count === 0) throw new UsersError('pacing: there are no users to pace.');
     if (!Number.isInteger(perUserPerMinute) || perUserPerMinute < 1 || perUserPerMinute > 255) {
       throw new UsersError(
         `pacing: perUserPerMinute must be a whole number from 1 to 255, got ${perUserPerMinute}.`,
@@ -59,53 +77,68 @@ export class UserPacer {
         `pacing: wrongPasswordShare must be a fraction from 0 to 1, got ${wrongPasswordShare}.`,
       );
     }
-    this.users = users;
+    this.users = typeof users === 'number' ? undefined : users;
+    this.count = count;
     this.perMinute = perUserPerMinute;
     this.wrongPerHour = wrongPerUserPerHour;
     this.share = wrongPasswordShare;
-    this.tries = new Float64Array(users.length * perUserPerMinute).fill(Number.NEGATIVE_INFINITY);
-    this.tryPos = new Uint8Array(users.length);
-    this.wrongs = new Float64Array(users.length * Math.max(1, wrongPerUserPerHour)).fill(
-      Number.NEGATIVE_INFINITY,
-    );
-    this.wrongPos = new Uint8Array(users.length);
+    this.window = count * perUserPerMinute;
+    this.block = this.window <= EXACT_RING ? 1 : Math.floor(this.window / EXACT_RING);
+    // Two spare blocks: the block being read is never the one being written, even when blocks are partial.
+    this.blocks = new Float64Array(Math.ceil(this.window / this.block) + 2).fill(Number.NEGATIVE_INFINITY);
+    this.wrongs = new Uint32Array(count * Math.max(1, wrongPerUserPerHour));
+    this.wrongPos = new Uint8Array(wrongPerUserPerHour > 1 ? count : 0);
   }
 
   /** The most sign-ins per second these users can take under the per-minute limit. */
   get maxRatePerS(): number {
-    return (this.users.length * this.perMinute) / 60;
+    return (this.count * this.perMinute) / 60;
   }
 
   /** The next user to try at `nowMs` (any monotonic ms clock), or undefined when everyone is paced out. */
   next(nowMs: number): PacedPick | undefined {
-    const u = this.cursor;
-    const slot = u * this.perMinute + this.tryPos[u]!;
-    // The oldest of the user's last `perMinute` tries must have left the rolling minute.
-    if (this.tries[slot]! > nowMs - MINUTE_MS) return undefined;
-    this.tries[slot] = nowMs;
-    this.tryPos[u] = (this.tryPos[u]! + 1) % this.perMinute;
-    this.cursor = u + 1 === this.users.length ? 0 : u + 1;
+    const u = this.nextIndex(nowMs);
+    if (u < 0) return undefined;
+    if (this.users === undefined) throw new TypeError('pacing: built from a count, use nextIndex()');
+    return { user: this.users[u]!, wrong: this.wrong };
+  }
 
-    let wrong = false;
+  /** Index of the next user to try at `nowMs` (`wrong` says whether with a wrong password), or −1. */
+  nextIndex(nowMs: number): number {
+    const a = this.attempts;
+    if (a >= this.window) {
+      // The user's try `perMinute` tries ago must have left the rolling minute.
+      const past = Math.floor((a - this.window) / this.block) % this.blocks.length;
+      if (this.blocks[past]! > nowMs - MINUTE_MS) return -1;
+    }
+    this.blocks[Math.floor(a / this.block) % this.blocks.length] = nowMs;
+    this.attempts = a + 1;
+    const u = this.cursor;
+    this.cursor = u + 1 === this.count ? 0 : u + 1;
+
+    this.wrong = false;
     // A running debt spreads wrong passwords evenly; capped so a long hold-back cannot release a clump.
     this.wrongDebt = Math.min(this.wrongDebt + this.share, 2);
     if (this.wrongDebt >= 1) {
       if (this.mayGoWrong(u, nowMs)) {
-        wrong = true;
+        this.wrong = true;
         this.wrongDebt -= 1;
       } else {
         this.withheldWrong++;
       }
     }
-    return { user: this.users[u]!, wrong };
+    return u;
   }
 
   private mayGoWrong(u: number, nowMs: number): boolean {
     if (this.wrongPerHour === 0) return false;
-    const slot = u * this.wrongPerHour + this.wrongPos[u]!;
-    if (this.wrongs[slot]! > nowMs - HOUR_MS) return false;
-    this.wrongs[slot] = nowMs;
-    this.wrongPos[u] = (this.wrongPos[u]! + 1) % this.wrongPerHour;
+    const pos = this.wrongPerHour > 1 ? this.wrongPos[u]! : 0;
+    const slot = u * this.wrongPerHour + pos;
+    const last = this.wrongs[slot]!;
+    // Stored rounded up: a stored time is never earlier than the real one, so the hour is never cut short.
+    if (last !== 0 && last - 1 > nowMs - HOUR_MS) return false;
+    this.wrongs[slot] = Math.min(0xffff_fffe, Math.max(0, Math.ceil(nowMs))) + 1;
+    if (this.wrongPerHour > 1) this.wrongPos[u] = (pos + 1) % this.wrongPerHour;
     return true;
   }
 }

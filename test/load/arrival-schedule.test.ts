@@ -191,21 +191,51 @@ describe('poisson arrivals', () => {
 });
 
 describe('shares', () => {
-  for (const model of ['uniform', 'poisson'] as const) {
-    test(`${model}: shares are disjoint and together are exactly the global schedule`, () => {
-      const global = all(mixed, model, 9).times;
-      const parts = [0, 1, 2].map((index) => all(mixed, model, 9, { index, count: 3 }).times);
+  test('uniform: shares are disjoint and together are exactly the global schedule', () => {
+    const global = all(mixed, 'uniform', 9).times;
+    const parts = [0, 1, 2].map((index) => all(mixed, 'uniform', 9, { index, count: 3 }).times);
+    assert.deepEqual(
+      parts.flat().sort((x, y) => x - y),
+      global,
+    );
+    // Every share takes every third arrival of the global sequence, in order.
+    parts.forEach((part, index) => {
       assert.deepEqual(
-        parts.flat().sort((x, y) => x - y),
-        global,
+        part,
+        global.filter((_, i) => i % 3 === index),
       );
-      // Every share takes every third arrival of the global sequence, in order.
-      parts.forEach((part, index) => {
-        assert.deepEqual(
-          part,
-          global.filter((_, i) => i % 3 === index),
-        );
-      });
+    });
+  });
+
+  test('poisson: each share is its own stream of a third of the rate; together they follow the integral', () => {
+    const parts = [0, 1, 2].map((index) => all(mixed, 'poisson', 9, { index, count: 3 }).times);
+    assert.notDeepEqual(parts[0], parts[1]);
+    const merged = parts.flat();
+    const expected = all(mixed, 'uniform', 9).times.length;
+    assert.ok(
+      Math.abs(merged.length - expected) < 5 * Math.sqrt(expected),
+      `${merged.length} vs ${expected}`,
+    );
+    for (const part of parts) {
+      assert.ok(Math.abs(part.length - expected / 3) < 5 * Math.sqrt(expected / 3), `${part.length}`);
+    }
+    // Reproducible: the same share of the same seed is the same stream.
+    assert.deepEqual(all(mixed, 'poisson', 9, { index: 1, count: 3 }).times, parts[1]);
+  });
+
+  for (const model of ['uniform', 'poisson'] as const) {
+    test(`${model}: sequence numbers are unique across shares and uniform ones are the global index`, () => {
+      const seen = new Set<number>();
+      for (let index = 0; index < 3; index++) {
+        const schedule = new ArrivalSchedule(mixed, { arrivals: model, seed: 9, share: { index, count: 3 } });
+        let k = 0;
+        while (schedule.next() !== undefined) {
+          assert.equal(schedule.sequence, k * 3 + index);
+          assert.ok(!seen.has(schedule.sequence));
+          seen.add(schedule.sequence);
+          k++;
+        }
+      }
     });
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RunClock } from '../../src/load/clock.js';
+import { buildUserTable } from '../../src/load/worker/user-table.js';
 import { type PoolEvents, type TaskRunner, type WorkerLoss, WorkerPool } from '../../src/load/worker-pool.js';
 import type {
   CoordinatorMessage,
@@ -73,7 +74,10 @@ function baseTask(workerId: number, resumeAtMs: number): WorkerTaskBase {
       connections: 1,
       timeoutMs: 1000,
     },
-    users: [],
+    runId: 'r',
+    correlation: 'sample',
+    users: buildUserTable([]),
+    userRange: { from: 0, to: 0 },
     wrongPasswordShare: 0,
     drainMs: 1000,
   };

@@ -11,7 +11,11 @@ export interface ArrivalOptions {
   readonly arrivals: ArrivalModel;
   /** Seeds Poisson gaps; every share of one run must use the same seed. Ignored for uniform arrivals. */
   readonly seed: number;
-  /** Keep only arrivals index, index + count, index + 2·count, … of the run's one global sequence. */
+  /**
+   * This worker's (or shard's) part of the run: `count` parts make up the whole schedule, and each part is
+   * computed on its own (uniform: arrivals index, index + count, … of the global sequence; Poisson: an
+   * independent Poisson stream of 1/count of the rate, since independent Poisson streams add up to one).
+   */
   readonly share?: { readonly index: number; readonly count: number };
 }
 
@@ -20,8 +24,10 @@ export interface ArrivalOptions {
  * Both models follow the phases' time-varying rate: uniform puts the k-th arrival (k = 1, 2, …) where
  * Λ(t) = k − ½, so every stretch of the run gets its expected count ±1 and none lands on the run's end;
  * Poisson is a non-homogeneous Poisson process made by spacing arrivals with exponential gaps in Λ.
- * Shares split the global sequence without changing it: every worker walks the same sequence and keeps
- * every count-th arrival, so the shares are disjoint and together are exactly the global schedule.
+ * Each share costs only its own arrivals: uniform shares take every count-th step of Λ (together exactly
+ * the global schedule); Poisson shares are independent streams of rate/count, seeded per share, whose
+ * superposition is a Poisson process of the whole rate. Every arrival also gets a sequence number, unique
+ * across the shares of a run (k·count + index for the share's k-th), from which its correlation id is made.
  */
 export class ArrivalSchedule {
   readonly totalDurationMs: number;
@@ -32,6 +38,8 @@ export class ArrivalSchedule {
   private readonly count: number;
   /** Global index of the next arrival to consider (uniform), or Λ reached so far (Poisson). */
   private position: number;
+  /** Arrivals this share has produced so far. */
+  private produced = 0;
   private done = false;
 
   constructor(phases: readonly SchedulePhase[], options: ArrivalOptions) {
@@ -47,7 +55,8 @@ export class ArrivalSchedule {
     this.totalDurationMs = this.curve.totalDurationMs;
     this.index = share.index;
     this.count = share.count;
-    this.poisson = options.arrivals === 'poisson' ? new Rng(options.seed) : undefined;
+    this.poisson =
+      options.arrivals === 'poisson' ? new Rng(shareSeed(options.seed, share.index, share.count)) : undefined;
     this.position = this.poisson ? 0 : share.index;
   }
 
@@ -56,18 +65,22 @@ export class ArrivalSchedule {
     if (this.done) return undefined;
     let cum: number;
     if (this.poisson) {
-      // Arrivals of other shares still consume their gaps, so every share sees the same global sequence.
-      for (let i = 0; i < this.index; i++) this.position += this.poisson.nextExp();
-      this.position += this.poisson.nextExp();
+      // Gaps of mean `count` in Λ: this share's stream runs at 1/count of the rate.
+      this.position += this.count * this.poisson.nextExp();
       cum = this.position;
-      for (let i = this.index + 1; i < this.count; i++) this.position += this.poisson.nextExp();
     } else {
       cum = this.position + 0.5;
       this.position += this.count;
     }
     const t = this.cursor.timeAt(cum);
     if (t === undefined) this.done = true;
+    else this.produced++;
     return t;
+  }
+
+  /** Sequence number of the arrival `next()` returned last: unique across the shares of one run. */
+  get sequence(): number {
+    return (this.produced - 1) * this.count + this.index;
   }
 
   /** Target rate per second at `tMs` (0 outside the run). */
@@ -91,4 +104,13 @@ export class ArrivalSchedule {
     const index = this.curve.phaseIndexAt(tMs);
     return { index, name: this.curve.phases[index]!.name };
   }
+}
+
+/** One share alone keeps the run's seed (a one-worker schedule is the same as before shares); others mix it. */
+function shareSeed(seed: number, index: number, count: number): number {
+  if (count === 1) return seed;
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (index + 1), 0xc2b2ae35) >>> 0;
+  h = Math.imul(h ^ count, 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 15)) >>> 0;
 }

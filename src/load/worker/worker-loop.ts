@@ -1,13 +1,16 @@
+/** One worker's share of the run: the arrival loop, bounded admission, replies into the recorder, one snapshot per interval. */
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { IntervalRecorder } from '../../metrics/recorder.js';
 import { TENANT } from '../../metrics/types.js';
-import type { Outcome } from '../../outcome.js';
 import { ArrivalSchedule, type SchedulePhase } from '../schedule/arrival-schedule.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../worker-protocol.js';
+import { maxInFlight } from './admission.js';
 import { type CredentialPicker, credentialPicker } from './credentials.js';
 import { SendCap } from './send-cap.js';
-import type { SignInClient } from './signin-client.js';
+import type { SignInClient, SignInExchange } from './signin-client.js';
+import { type SignInRow, SignInSampler, SUCCESS_SAMPLE } from './signin-rows.js';
+import { UserTable } from './user-table.js';
 
 /**
  * Arrivals fired in one turn of the event loop at most. A schedule the machine cannot keep must not keep
@@ -17,29 +20,58 @@ const ARRIVALS_PER_TURN = 2000;
 /** How long to back off after a 429 that did not say (Retry-After absent or unreadable). */
 const DEFAULT_RETRY_AFTER_S = 5;
 
+/** Timers the loop sleeps with; tests give fake ones that a fake clock drives. */
+export interface LoopTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const REAL_TIMERS: LoopTimers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface WorkerLoopOptions {
+  /** ms since the run's time zero; defaults to the shared epoch clock. */
+  readonly clock?: () => number;
+  readonly timers?: LoopTimers;
+}
+
+/** Makes the transport once the loop knows its users; `onReply` receives every sign-in's result once. */
+export type ClientFactory = (users: UserTable, onReply: (x: SignInExchange) => void) => SignInClient;
+
 /**
- * One worker's share of the run: fire arrivals on the open-model schedule (never waiting for replies),
- * measure each from its *intended* start, and report one snapshot per interval.
+ * Fires arrivals on the open-model schedule (never waiting for replies), measures each from its *intended*
+ * start, and reports one snapshot per interval. The loop fires everything due, then sleeps until the next
+ * arrival: no spinning, so its CPU follows the rate.
  */
 export class WorkerLoop {
   private readonly recorder = new IntervalRecorder();
   private readonly schedule: ArrivalSchedule;
   private readonly picker: CredentialPicker;
+  private readonly users: UserTable;
+  private readonly client: SignInClient;
+  private readonly sampler: SignInSampler;
   private readonly port: MessagePort;
   private readonly clock: () => number;
+  private readonly timers: LoopTimers;
+  private readonly limit: number;
   private index: number;
   private boundaryMs: number;
   private nextArrival: number | undefined;
+  private nextSequence = 0;
   private inFlight = 0;
   private sent = 0;
   private completed = 0;
   private abandoned = 0;
   private skipped = 0;
-  private readonly skippedBy = { paused: 0, paced: 0, capped: 0 };
+  private readonly skippedBy = { paused: 0, paced: 0, capped: 0, saturated: 0 };
   private readonly cap: SendCap | undefined;
+  private rows: SignInRow[] = [];
   private pausedUntilMs = 0;
   private scheduleDone = false;
-  private intervalTimer: NodeJS.Timeout | undefined;
+  private pumpTimer: unknown;
+  private intervalTimer: unknown;
   private abandoning = false;
   private finished = false;
   private startEpochMs: number;
@@ -48,25 +80,35 @@ export class WorkerLoop {
 
   constructor(
     private readonly task: WorkerTask,
-    private readonly client: SignInClient,
-    clock?: () => number,
+    makeClient: ClientFactory,
+    options: WorkerLoopOptions = {},
   ) {
     this.port = task.port;
     // performance.timeOrigin differs per thread; epoch-based time is what all threads share.
-    this.clock = clock ?? (() => performance.timeOrigin + performance.now() - this.startEpochMs);
+    this.clock = options.clock ?? (() => performance.timeOrigin + performance.now() - this.startEpochMs);
+    this.timers = options.timers ?? REAL_TIMERS;
     this.startEpochMs = task.startEpochMs ?? Number.NaN;
     this.schedule = new ArrivalSchedule(task.schedule.phases as readonly SchedulePhase[], {
       arrivals: task.schedule.arrivals,
       seed: task.schedule.seed,
       share: task.share,
     });
-    this.picker = credentialPicker(task);
+    this.users = new UserTable(task.users, task.userRange);
+    this.picker = credentialPicker({
+      users: this.users.count,
+      wrongPasswordShare: task.wrongPasswordShare,
+      ...(task.pacing ? { pacing: task.pacing } : {}),
+    });
+    this.sampler = new SignInSampler(task.schedule.seed, task.correlation === 'all' ? 1 : SUCCESS_SAMPLE);
     this.cap = task.sendCap ? new SendCap(task.sendCap) : undefined;
+    this.limit = maxInFlight(task.request.connections);
+    this.client = makeClient(this.users, this.onReply);
     this.index = Math.max(0, Math.floor(task.resumeAtMs / task.intervalMs));
     this.boundaryMs = (this.index + 1) * task.intervalMs;
     let next = this.schedule.next();
     while (next !== undefined && next < task.resumeAtMs) next = this.schedule.next();
     this.nextArrival = next;
+    this.nextSequence = this.schedule.sequence;
   }
 
   run(): Promise<WorkerResult> {
@@ -76,7 +118,8 @@ export class WorkerLoop {
         if (this.finished) return;
         this.finished = true;
         if (this.started) this.rollIntervals(this.clock(), true);
-        if (this.intervalTimer) clearTimeout(this.intervalTimer);
+        if (this.intervalTimer !== undefined) this.timers.clear(this.intervalTimer);
+        if (this.pumpTimer !== undefined) this.timers.clear(this.pumpTimer);
         this.post({ type: 'done', workerId: this.task.workerId });
         this.client.close().catch(() => undefined);
         resolve({
@@ -121,17 +164,20 @@ export class WorkerLoop {
       this.finish();
       return;
     }
-    setTimeout(() => {
+    const grace = this.timers.set(() => {
       // Whatever has not answered by now is abandoned: counted as in flight at stop, never as a reply.
       this.abandoning = true;
       this.abandoned += this.inFlight;
       this.finish();
       this.client.destroy().catch(() => undefined);
-    }, msg.graceMs).unref();
+    }, msg.graceMs);
+    (grace as { unref?: () => void }).unref?.();
   }
 
-  private pump = (): void => {
+  private readonly pump = (): void => {
+    this.pumpTimer = undefined;
     if (this.scheduleDone) return;
+    // One clock read per wake: every arrival due by now fires in this turn.
     const now = this.clock();
     this.rollIntervals(now, false);
     let next = this.nextArrival;
@@ -141,9 +187,10 @@ export class WorkerLoop {
         this.skipped++;
         this.skippedBy.paused++;
       } else {
-        this.fire(next, now);
+        this.fire(next, this.nextSequence, now);
       }
       next = this.schedule.next();
+      this.nextSequence = this.schedule.sequence;
     }
     this.nextArrival = next;
     if (next === undefined) {
@@ -151,43 +198,62 @@ export class WorkerLoop {
       this.maybeDone();
       return;
     }
-    const wait = next - this.clock();
-    // setTimeout cannot wait less than ~1 ms; a near arrival gets the next turn of the loop instead.
-    if (wait < 1) setImmediate(this.pump);
-    else setTimeout(this.pump, wait);
+    // Timers have a millisecond grain: arrivals falling due meanwhile fire together when it wakes (coalescing).
+    this.pumpTimer = this.timers.set(this.pump, Math.max(1, Math.ceil(next - now)));
   };
 
-  private fire(intendedMs: number, nowMs: number): void {
+  private fire(intendedMs: number, sequence: number, nowMs: number): void {
+    if (this.inFlight >= this.limit) {
+      this.skipped++;
+      this.skippedBy.saturated++;
+      this.recorder.noteSaturated();
+      return;
+    }
     if (this.cap && !this.cap.tryTake(nowMs)) {
       this.skipped++;
       this.skippedBy.capped++;
       return;
     }
-    const cred = this.picker.next(nowMs);
-    if (cred === undefined) {
+    const user = this.picker.next(nowMs);
+    if (user < 0) {
       this.skipped++;
       this.skippedBy.paced++;
       return;
     }
-    const slipUs = Math.max(0, Math.round((nowMs - intendedMs) * 1000));
-    this.recorder.noteSent(slipUs, nowMs - intendedMs > this.task.lateThresholdMs);
+    const slipMs = nowMs - intendedMs;
+    this.recorder.noteSent(slipMs > 0 ? Math.round(slipMs * 1000) : 0, slipMs > this.task.lateThresholdMs);
     this.sent++;
     this.inFlight++;
-    this.client.send(cred.username, cred.password).then((reply) => {
-      this.inFlight--;
-      if (this.abandoning) return;
-      const done = this.clock();
-      this.rollIntervals(done, false);
-      this.completed++;
-      this.record(reply.agent ?? TENANT, reply.outcome, Math.max(1, Math.round((done - intendedMs) * 1000)));
-      if (reply.code !== undefined) this.recorder.noteCode(reply.code);
-      if (reply.outcome === 'throttled') this.onThrottled(done, reply.retryAfterS ?? DEFAULT_RETRY_AFTER_S);
-      this.maybeDone();
-    });
+    this.client.send(user, this.picker.wrong, sequence, intendedMs, this.sampler.keeps(sequence));
   }
 
-  private record(agent: string, outcome: Outcome, latencyUs: number): void {
-    this.recorder.record(agent, outcome, latencyUs);
+  private readonly onReply = (x: SignInExchange): void => {
+    this.inFlight--;
+    if (this.abandoning) return;
+    const done = this.clock();
+    this.rollIntervals(done, false);
+    this.completed++;
+    const latencyUs = Math.max(1, Math.round((done - x.intendedMs) * 1000));
+    const c = x.classified;
+    this.recorder.record(x.agent ?? TENANT, c.outcome, latencyUs);
+    if (c.code !== undefined) this.recorder.noteCode(c.code);
+    if (c.outcome !== 'success' || x.keepIds) this.writeDown(x, latencyUs);
+    if (c.outcome === 'throttled') this.onThrottled(done, c.retryAfterS ?? DEFAULT_RETRY_AFTER_S);
+    this.maybeDone();
+  };
+
+  private writeDown(x: SignInExchange, latencyUs: number): void {
+    const c = x.classified;
+    this.rows.push({
+      id: this.client.correlationId(x.sequence),
+      intendedEpochMs: this.startEpochMs + x.intendedMs,
+      user: this.users.username(x.user),
+      outcome: c.outcome,
+      ...(c.code !== undefined ? { code: c.code } : {}),
+      latencyUs,
+      ...(x.requestId !== undefined ? { requestId: x.requestId } : {}),
+      ...(x.agent !== undefined ? { agent: x.agent } : {}),
+    });
   }
 
   private onThrottled(nowMs: number, retryAfterS: number): void {
@@ -210,6 +276,10 @@ export class WorkerLoop {
   }
 
   private postSnapshot(): void {
+    if (this.rows.length > 0) {
+      this.post({ type: 'signins', rows: this.rows });
+      this.rows = [];
+    }
     this.recorder.setInFlight(this.inFlight);
     this.post({ type: 'snapshot', snapshot: this.recorder.snapshot(this.task.workerId, this.index) });
   }
@@ -217,9 +287,9 @@ export class WorkerLoop {
   private armIntervalTimer(): void {
     const tick = () => {
       this.rollIntervals(this.clock(), false);
-      this.intervalTimer = setTimeout(tick, Math.max(1, this.boundaryMs - this.clock() + 1));
+      this.intervalTimer = this.timers.set(tick, Math.max(1, this.boundaryMs - this.clock() + 1));
     };
-    this.intervalTimer = setTimeout(tick, Math.max(1, this.boundaryMs - this.clock() + 1));
+    this.intervalTimer = this.timers.set(tick, Math.max(1, this.boundaryMs - this.clock() + 1));
   }
 
   private post(msg: WorkerMessage): void {
