@@ -35,7 +35,8 @@ export class SignInRecord {
   private size = 0;
 
   constructor(readonly capacity: number = DEFAULT_SIGNIN_CAPACITY) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be ≥ 1, got ${capacity}`);
     this.correlation = new Array<string>(capacity);
     this.request = new Array<string>(capacity);
     this.user = new Array<string>(capacity);

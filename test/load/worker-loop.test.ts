@@ -56,11 +56,7 @@ const users = buildUserTable(
   })),
 );
 
-function task(
-  phases: SchedulePhase[],
-  port: WorkerTask['port'],
-  over: Partial<WorkerTask> = {},
-): WorkerTask {
+function task(phases: SchedulePhase[], port: WorkerTask['port'], over: Partial<WorkerTask> = {}): WorkerTask {
   return {
     workerId: 0,
     share: { index: 0, count: 1 },
@@ -138,10 +134,17 @@ describe('the arrival loop, on a fake clock', () => {
       }),
     );
     const pumpDelaysBefore = time.delays.length;
-    const loop = new WorkerLoop(task(phases, channel.port2), (_u, cb) => ((onReply = cb), client), {
-      clock: () => time.now,
-      timers: time,
-    });
+    const loop = new WorkerLoop(
+      task(phases, channel.port2),
+      (_u, cb) => {
+        onReply = cb;
+        return client;
+      },
+      {
+        clock: () => time.now,
+        timers: time,
+      },
+    );
     const result = loop.run();
     await time.advance(1000);
     const wakesInBusy = time.delays.length - pumpDelaysBefore - sends.length; // minus the reply timers
