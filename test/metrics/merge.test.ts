@@ -73,6 +73,7 @@ test('two workers reporting the same series add their counts and counters', () =
     inFlight: 8,
     codes: { '50126': 2, '80001': 1 },
     clamped: 0,
+    saturated: 0,
   });
 });
 
@@ -156,7 +157,7 @@ test('flushAll emits through the highest pending index', () => {
   assert.deepEqual(merger.flushAll(), []);
 });
 
-test('mergeCounters adds counts, keeps the worst slip and treats absent clamped as 0', () => {
+test('mergeCounters adds counts, keeps the worst slip and treats absent clamped and saturated as 0', () => {
   const merged = mergeCounters(
     { sent: 5, completed: 4, lateStarts: 1, maxSlipUs: 300, inFlight: 1, codes: { '50126': 1 } },
     {
@@ -167,6 +168,7 @@ test('mergeCounters adds counts, keeps the worst slip and treats absent clamped 
       inFlight: 0,
       codes: { '50126': 2, '80002': 1 },
       clamped: 3,
+      saturated: 4,
     },
   );
   assert.deepEqual(merged, {
@@ -177,6 +179,7 @@ test('mergeCounters adds counts, keeps the worst slip and treats absent clamped 
     inFlight: 1,
     codes: { '50126': 3, '80002': 1 },
     clamped: 3,
+    saturated: 4,
   });
 });
 

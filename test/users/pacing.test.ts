@@ -143,3 +143,23 @@ test('slices are disjoint, cover everyone and differ in size by at most one', ()
   assert.throws(() => sliceUsers(users(3), 3, 3), /slice 3 of 3 does not exist/);
   assert.throws(() => sliceUsers(users(3), 0, 0), UsersError);
 });
+
+test('a large pool paces from one small ring: still never two tries within the minute, and the budget is used', () => {
+  const count = 200_000;
+  const pacer = new UserPacer(count, { perUserPerMinute: 1, wrongPerUserPerHour: 0, wrongPasswordShare: 0 });
+  const last = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
+  let sent = 0;
+  // 5,000 asks a second for 90 s: every user once in the first 40 s, then again from 60 s on.
+  for (let k = 0; k < 450_000; k++) {
+    const t = k * 0.2;
+    const u = pacer.nextIndex(t);
+    if (u < 0) continue;
+    assert.ok(t - last[u]! >= 60_000, `user ${u} tried at ${last[u]} and ${t}`);
+    last[u] = t;
+    sent++;
+  }
+  // Exact would be 200,000 + 30 s × 5,000; the block ring may wait at most a few asks longer.
+  assert.ok(sent <= 350_000 && sent >= 349_900, `${sent} sent`);
+  const fresh = new UserPacer(3, { perUserPerMinute: 1, wrongPerUserPerHour: 0, wrongPasswordShare: 0 });
+  assert.throws(() => fresh.next(0), TypeError, 'a pacer built from a count names users by index only');
+});
