@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { AADSTS, AGENT_HEADER } from '../../src/protocol/token.js';
+import { AADSTS } from '../../src/protocol/aadsts.js';
+import { AGENT_HEADER } from '../../src/protocol/token.js';
 import { createDispatcher, type Dispatcher } from '../../src/transport/dispatcher.js';
 import { RopcExchanges, type SignInExchange } from '../../src/transport/ropc-exchange.js';
 import { RopcRequest, tokenUrl } from '../../src/transport/ropc-request.js';
