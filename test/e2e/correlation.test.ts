@@ -60,7 +60,7 @@ test('a failed sign-in in the correlation file is found by the same id in the si
   const rows = await readCorrelations(out);
   const failed = rows.filter((r) => r.outcome !== 'success');
   assert.ok(failed.length >= 2, `10 % of 30 sign-ins carry a wrong password; kept ${failed.length}`);
-  const ids = new CorrelationIds(out.split('/').pop()!);
+  const ids = new CorrelationIds(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).runId);
   const sequences = new Set<number>();
   for (const row of failed) {
     assert.equal(row.outcome, 'invalid_credentials');
