@@ -1,35 +1,67 @@
+/** What the progress display shows, each figure with its time base: now, the last closed interval, the run so far. */
 import type { Histogram } from 'hdr-histogram-js';
+import { naturalCompare } from '../metrics/natural-order.js';
 import { addHistograms } from '../metrics/totals.js';
-import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
-import { ERROR_OUTCOMES, type Outcome } from '../outcome.js';
+import { type IntervalRecord, parseSeriesTag, type SeriesTag } from '../metrics/types.js';
+import { ERROR_OUTCOMES } from '../outcome.js';
 
-/** What one interval contributes to the progress display. */
+/** The engine's tick, about once a second. */
+export interface NowFigures {
+  readonly elapsedMs: number;
+  readonly totalMs: number;
+  readonly phase: string;
+  readonly targetRate: number;
+  readonly inFlight: number;
+  readonly activeAgents: readonly string[];
+}
+
+/** One closed interval; every figure in it covers [startMs, endMs). */
 export interface IntervalFigures {
+  readonly startMs: number;
+  readonly endMs: number;
   readonly achievedRate: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly worstAgent?: { readonly name: string; readonly p99Ms: number };
-  readonly errors: Record<string, number>;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly lateStarts: number;
 }
 
-export function intervalFigures(
+/** Since the schedule started. */
+export interface RunFigures {
+  readonly sent: number;
+  readonly replies: number;
+  readonly errors: number;
+  readonly lateStarts: number;
+  readonly maxSlipMs: number;
+}
+
+export interface ProgressFrame {
+  readonly now: NowFigures;
+  /** Absent until the first interval closes: nothing is shown as 0/s before it is measured. */
+  readonly last?: IntervalFigures;
+  readonly run: RunFigures;
+}
+
+function intervalFigures(
   record: IntervalRecord,
-  histograms: Map<SeriesTag, Histogram>,
+  histograms: ReadonlyMap<SeriesTag, Histogram>,
 ): IntervalFigures {
   const byAgent = new Map<string, Histogram[]>();
   const errors: Record<string, number> = {};
   for (const [tag, h] of histograms) {
-    const slash = tag.lastIndexOf('/');
-    const agent = tag.slice(0, slash);
-    const outcome = tag.slice(slash + 1) as Outcome;
-    if (ERROR_OUTCOMES.includes(outcome)) errors[outcome] = (errors[outcome] ?? 0) + h.totalCount;
-    const list = byAgent.get(agent) ?? [];
+    const series = parseSeriesTag(tag);
+    if (!series) continue;
+    if (ERROR_OUTCOMES.includes(series.outcome)) {
+      errors[series.outcome] = (errors[series.outcome] ?? 0) + h.totalCount;
+    }
+    const list = byAgent.get(series.agent) ?? [];
     list.push(h);
-    byAgent.set(agent, list);
+    byAgent.set(series.agent, list);
   }
   const tenant = addHistograms([...histograms.values()]);
   let worstAgent: IntervalFigures['worstAgent'];
-  for (const [name, list] of byAgent) {
+  for (const [name, list] of [...byAgent].sort(([a], [b]) => naturalCompare(a, b))) {
     const h = addHistograms(list);
     if (h.totalCount === 0) continue;
     const p99Ms = h.getValueAtPercentile(99) / 1000;
@@ -37,10 +69,35 @@ export function intervalFigures(
   }
   const seconds = Math.max(0.001, (record.endMs - record.startMs) / 1000);
   return {
+    startMs: record.startMs,
+    endMs: record.endMs,
     achievedRate: record.completed / seconds,
     p50Ms: tenant.totalCount > 0 ? tenant.getValueAtPercentile(50) / 1000 : null,
     p99Ms: tenant.totalCount > 0 ? tenant.getValueAtPercentile(99) / 1000 : null,
     ...(worstAgent && byAgent.size > 1 ? { worstAgent } : {}),
     errors,
+    lateStarts: record.lateStarts,
   };
+}
+
+/** Folds intervals as they close and pairs them with the latest tick. */
+export class ProgressFigures {
+  private last: IntervalFigures | undefined;
+  private run: RunFigures = { sent: 0, replies: 0, errors: 0, lateStarts: 0, maxSlipMs: 0 };
+
+  addInterval(record: IntervalRecord, histograms: ReadonlyMap<SeriesTag, Histogram>): void {
+    this.last = intervalFigures(record, histograms);
+    const errors = Object.values(this.last.errors).reduce((a, b) => a + b, 0);
+    this.run = {
+      sent: this.run.sent + record.sent,
+      replies: this.run.replies + record.completed,
+      errors: this.run.errors + errors,
+      lateStarts: this.run.lateStarts + record.lateStarts,
+      maxSlipMs: Math.max(this.run.maxSlipMs, record.maxSlipUs / 1000),
+    };
+  }
+
+  frame(now: NowFigures): ProgressFrame {
+    return { now, ...(this.last ? { last: this.last } : {}), run: this.run };
+  }
 }

@@ -1,16 +1,23 @@
 import type { Summary } from '../analysis/summary.js';
+import { naturalCompare } from '../metrics/natural-order.js';
 import { fmtValue } from '../report/format.js';
 import type { SweepResult } from '../run/sweep.js';
+import { type Paint, paintFor } from './colour.js';
 
 type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
 
 /** The few lines a person reads in the terminal when a run ends; the full story is in report.md/html. */
-export function printSummary(s: Summary, dir: string, out: NodeJS.WritableStream): void {
+export function printSummary(
+  s: Summary,
+  dir: string,
+  out: NodeJS.WritableStream & { isTTY?: boolean },
+  paint: Paint = paintFor(out),
+): void {
   const lines: string[] = [];
   const t = s.latencyMs.tenant as Lat;
   lines.push('');
   lines.push(
-    `ptaload ${s.status}: ${s.durationS.toFixed(1)} s, ${s.requests.sent} sent, ${s.requests.completed} answered`,
+    `ptaload ${s.status === 'completed' ? s.status : paint.warn(s.status)}: ${s.durationS.toFixed(1)} s, ${s.requests.sent} sent, ${s.requests.completed} answered`,
   );
   lines.push(
     `throughput  target ${s.throughput.targetPerS.toFixed(1)}/s  achieved ${s.throughput.achievedPerS.toFixed(1)}/s` +
@@ -23,7 +30,16 @@ export function printSummary(s: Summary, dir: string, out: NodeJS.WritableStream
     .filter(([, n]) => (n as number) > 0)
     .map(([k, n]) => `${k} ${n}`);
   lines.push(`outcomes    ${outcomes.join(', ') || 'none'}`);
-  const agents = Object.entries(s.latencyMs.agents as Record<string, Lat>);
+  if (s.requests.errors > 0) {
+    lines.push(
+      paint.fail(
+        `errors      ${s.requests.errors} (${((s.requests.errorRate ?? 0) * 100).toFixed(2)}% of replies)`,
+      ),
+    );
+  }
+  const agents = Object.entries(s.latencyMs.agents as Record<string, Lat>).sort(([a], [b]) =>
+    naturalCompare(a, b),
+  );
   if (agents.length > 0) {
     const width = Math.max(5, ...agents.map(([n]) => n.length));
     lines.push('');
@@ -41,7 +57,9 @@ export function printSummary(s: Summary, dir: string, out: NodeJS.WritableStream
     for (const th of s.thresholds) {
       const measured = th.value === null ? (th.reason ?? 'no data') : fmtValue(th.value, th.unit);
       const worst = th.agent ? `, worst ${th.agent}` : '';
-      lines.push(`${th.ok ? 'PASS' : 'FAIL'}  ${th.expression}  (measured ${measured}${worst})`);
+      lines.push(
+        `${th.ok ? paint.pass('PASS') : paint.fail('FAIL')}  ${th.expression}  (measured ${measured}${worst})`,
+      );
     }
   }
   lines.push('');

@@ -1,19 +1,8 @@
-/** Live figures shown while a run goes. */
-export interface ProgressFrame {
-  readonly elapsedMs: number;
-  readonly totalMs: number;
-  readonly phase: string;
-  readonly targetRate: number;
-  readonly achievedRate: number;
-  readonly inFlight: number;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-  readonly worstAgent?: { readonly name: string; readonly p99Ms: number };
-  readonly errors: Readonly<Record<string, number>>;
-  readonly activeAgents: readonly string[];
-  readonly lateStarts: number;
-  readonly maxSlipMs: number;
-}
+/** The live display of a run: a block redrawn in place on a terminal, a line every 5 s otherwise, or nothing. */
+import { createLogUpdate } from 'log-update';
+import { naturalSort } from '../metrics/natural-order.js';
+import { type Paint, paintFor } from './colour.js';
+import type { IntervalFigures, ProgressFrame } from './live-figures.js';
 
 export interface ProgressView {
   update(frame: ProgressFrame): void;
@@ -24,7 +13,6 @@ export interface ProgressView {
 
 const PLAIN_EVERY_MS = 5000;
 
-/** On a TTY one compact block redrawn in place; otherwise one line every 5 s; or nothing. */
 export function createProgress(
   mode: 'auto' | 'quiet',
   stream: NodeJS.WriteStream = process.stderr,
@@ -33,29 +21,45 @@ export function createProgress(
   return stream.isTTY ? new TtyProgress(stream) : new PlainProgress(stream);
 }
 
+/**
+ * log-update wraps to the terminal's width and clips to its rows when it counts what to erase, so a long
+ * line or a small window cannot smear the block down the screen; the block is also cut to the width first,
+ * so it keeps its four rows at 80 columns with 40 agents.
+ */
 class TtyProgress implements ProgressView {
-  private lines = 0;
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  private readonly render: ReturnType<typeof createLogUpdate>;
+  private readonly paint: Paint;
+  private lastFrame: ProgressFrame | undefined;
+  private closed = false;
+
+  constructor(private readonly out: NodeJS.WriteStream) {
+    this.render = createLogUpdate(out);
+    this.paint = paintFor(out);
+  }
 
   update(frame: ProgressFrame): void {
-    this.clear();
-    const text = renderBlock(frame);
-    this.out.write(`${text}\n`);
-    this.lines = text.split('\n').length;
+    if (this.closed) return;
+    this.lastFrame = frame;
+    this.render(renderBlock(frame, this.width(), this.paint));
   }
 
   log(line: string): void {
-    this.clear();
-    this.out.write(`${line}\n`);
+    if (this.closed) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    this.render.persist(line);
+    if (this.lastFrame) this.render(renderBlock(this.lastFrame, this.width(), this.paint));
   }
 
   close(): void {
-    this.lines = 0;
+    if (this.closed) return;
+    this.closed = true;
+    this.render.done();
   }
 
-  private clear(): void {
-    if (this.lines > 0) this.out.write(`\x1b[${this.lines}A\x1b[0J`);
-    this.lines = 0;
+  private width(): number {
+    return Math.max(20, (this.out.columns || 80) - 1);
   }
 }
 
@@ -64,8 +68,8 @@ class PlainProgress implements ProgressView {
   constructor(private readonly out: NodeJS.WriteStream) {}
 
   update(frame: ProgressFrame): void {
-    if (frame.elapsedMs - this.lastAt < PLAIN_EVERY_MS) return;
-    this.lastAt = frame.elapsedMs;
+    if (frame.now.elapsedMs - this.lastAt < PLAIN_EVERY_MS) return;
+    this.lastAt = frame.now.elapsedMs;
     this.out.write(`${renderLine(frame)}\n`);
   }
 
@@ -76,24 +80,79 @@ class PlainProgress implements ProgressView {
   close(): void {}
 }
 
-function renderBlock(f: ProgressFrame): string {
-  const bar = progressBar(f.elapsedMs / Math.max(1, f.totalMs), 24);
-  const worst = f.worstAgent ? `  worst agent ${f.worstAgent.name} p99 ${ms(f.worstAgent.p99Ms)}` : '';
-  const slip = f.lateStarts > 0 ? `  late starts ${f.lateStarts} (max slip ${ms(f.maxSlipMs)})` : '';
+/** Four rows, one time base each: now, the last closed interval, the run so far. */
+export function renderBlock(f: ProgressFrame, width: number, paint: Paint): string {
+  const { now, last, run } = f;
+  const bar = progressBar(now.elapsedMs / Math.max(1, now.totalMs), 20);
+  const head = `${bar} ${secs(now.elapsedMs)} / ${secs(now.totalMs)}  phase ${now.phase}`;
+  const nowText = `now     target ${rate(now.targetRate)}  in flight ${now.inFlight}  agents ${now.activeAgents.length}`;
+  const agents = agentList(now.activeAgents, width - nowText.length - 2);
+  const lastLabel = last ? span(last).padEnd(8) : 'last    ';
+  const lastText = last
+    ? `${lastLabel}achieved ${rate(last.achievedRate)}  p50 ${ms(last.p50Ms)}  p99 ${ms(last.p99Ms)}` +
+      (last.worstAgent ? `  worst ${last.worstAgent.name} ${ms(last.worstAgent.p99Ms)}` : '')
+    : `${lastLabel}(no interval closed yet)`;
+  const lastErrors = last ? errorsText(last.errors) : '';
+  const runText = `run     ${run.sent} sent  ${run.replies} replies`;
   return [
-    `${bar} ${secs(f.elapsedMs)} / ${secs(f.totalMs)}  phase ${f.phase}`,
-    `rate   target ${rate(f.targetRate)}  achieved ${rate(f.achievedRate)}  in flight ${f.inFlight}${slip}`,
-    `latency (last interval)  p50 ${ms(f.p50Ms)}  p99 ${ms(f.p99Ms)}${worst}`,
-    `errors ${errorsText(f.errors)}`,
-    `agents ${f.activeAgents.length} active: ${f.activeAgents.join(', ') || '(none)'}`,
+    fit(head, width),
+    fit(`${nowText}${agents ? `: ${agents}` : ''}`, width),
+    withTail(
+      lastText,
+      last ? `  errors ${lastErrors}` : '',
+      width,
+      lastErrors !== 'none' ? paint.fail : (t) => t,
+    ),
+    withTail(
+      runText,
+      `  errors ${run.errors}  late starts ${run.lateStarts}${run.lateStarts > 0 ? ` (max slip ${ms(run.maxSlipMs)})` : ''}`,
+      width,
+      run.errors > 0 ? paint.fail : run.lateStarts > 0 ? paint.warn : (t) => t,
+    ),
   ].join('\n');
 }
 
-function renderLine(f: ProgressFrame): string {
+/** One line for logs and pipes, in the same three time bases. */
+export function renderLine(f: ProgressFrame): string {
+  const { now, last, run } = f;
+  const lastPart = last
+    ? `${span(last)}: achieved ${rate(last.achievedRate)}, p50 ${ms(last.p50Ms)} p99 ${ms(last.p99Ms)}, errors ${errorsText(last.errors)}`
+    : 'no interval closed yet';
   return (
-    `[${secs(f.elapsedMs)}/${secs(f.totalMs)}] ${f.phase}: target ${rate(f.targetRate)} achieved ${rate(f.achievedRate)}, ` +
-    `in flight ${f.inFlight}, p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)}, agents ${f.activeAgents.length}, errors ${errorsText(f.errors)}`
+    `[${secs(now.elapsedMs)}/${secs(now.totalMs)}] ${now.phase}: target ${rate(now.targetRate)}, in flight ${now.inFlight}, ` +
+    `agents ${now.activeAgents.length} | ${lastPart} | run: ${run.sent} sent, ${run.replies} replies, ${run.errors} errors, late starts ${run.lateStarts}`
   );
+}
+
+/** `agent-1, agent-2, … +37` within `room` columns, in natural order. */
+function agentList(agents: readonly string[], room: number): string {
+  const sorted = naturalSort(agents);
+  let text = '';
+  for (let i = 0; i < sorted.length; i++) {
+    const next = text ? `${text}, ${sorted[i]}` : sorted[i]!;
+    const rest = sorted.length - i - 1;
+    const tail = rest > 0 ? `, … +${rest}` : '';
+    if (next.length + tail.length > room) {
+      const left = sorted.length - i;
+      return text ? `${text}, … +${left}` : `… ${sorted.length}`;
+    }
+    text = next;
+  }
+  return text;
+}
+
+function withTail(head: string, tail: string, width: number, colour: (t: string) => string): string {
+  if (head.length >= width) return fit(head, width);
+  const fitted = fit(tail, width - head.length);
+  return `${head}${fitted === tail ? colour(tail) : fitted}`;
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function span(last: IntervalFigures): string {
+  return `${(last.startMs / 1000).toFixed(0)}–${(last.endMs / 1000).toFixed(0)}s`;
 }
 
 function errorsText(errors: Readonly<Record<string, number>>): string {

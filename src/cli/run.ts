@@ -6,10 +6,10 @@ import { action } from './fail.js';
 import { intInRange, remoteWriteUrl } from './flags.js';
 import { takeInterrupts } from './interrupts.js';
 import { writeJunit } from './junit-file.js';
-import { intervalFigures } from './live-figures.js';
+import { ProgressFigures } from './live-figures.js';
 import { addLoadOptions, type LoadOptionValues, parseLoadOptions, parseShard } from './load-options.js';
 import { printSummary, printSweep } from './print-summary.js';
-import { createProgress, type ProgressFrame } from './progress.js';
+import { createProgress } from './progress.js';
 import { addStartOptions, parseStartOptions, type StartOptionValues } from './start-options.js';
 
 interface RunFlags extends EntraOptionValues, StartOptionValues, LoadOptionValues {
@@ -106,19 +106,7 @@ export function register(program: Command): void {
         };
         // A signal that came while the program was still loading is handed over here, at once.
         const releaseSignals = takeInterrupts(onSignal);
-        let last: Omit<
-          ProgressFrame,
-          'elapsedMs' | 'totalMs' | 'phase' | 'inFlight' | 'activeAgents' | 'targetRate'
-        > = {
-          achievedRate: 0,
-          p50Ms: null,
-          p99Ms: null,
-          errors: {},
-          lateStarts: 0,
-          maxSlipMs: 0,
-        };
-        let late = 0;
-        let maxSlipMs = 0;
+        const figures = new ProgressFigures();
         try {
           // Loaded on use: every other command starts faster without the load engine.
           const { runSession } = await import('../run/run-session.js');
@@ -130,13 +118,8 @@ export function register(program: Command): void {
               targetLog: (line) => {
                 if (flags.verbose) progress.log(line);
               },
-              interval: (record, histograms) => {
-                late += record.lateStarts;
-                maxSlipMs = Math.max(maxSlipMs, record.maxSlipUs / 1000);
-                const f = intervalFigures(record, histograms);
-                last = { ...f, lateStarts: late, maxSlipMs };
-              },
-              progress: (live) => progress.update({ ...last, ...live }),
+              interval: (record, histograms) => figures.addInterval(record, histograms),
+              progress: (now) => progress.update(figures.frame(now)),
             },
             controller.signal,
           );
