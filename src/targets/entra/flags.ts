@@ -19,14 +19,12 @@ export interface EntraFlags {
   readonly confirmTenant?: string;
   /** Per second. */
   readonly maxRate?: number;
-  /** As typed, for messages and for the profile (the schema parses it again). */
-  readonly maxRateText?: string;
   /** Absolute path of the users CSV. */
   readonly users?: string;
 }
 
 /** Flag names as commander gives them (camelCase) with the spelling users type. */
-const ENTRA_FLAG_SPELLING: Readonly<Record<keyof Omit<EntraFlags, 'maxRateText'>, string>> = {
+const ENTRA_FLAG_SPELLING: Readonly<Record<keyof EntraFlags, string>> = {
   target: '--target',
   tenant: '--tenant',
   clientId: '--client-id',
@@ -92,7 +90,7 @@ export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
     ...(scope ? { scope } : {}),
     ...(ca ? { ca: resolve(cwd, ca) } : {}),
     ...(confirmTenant ? { confirmTenant } : {}),
-    ...(maxRate !== undefined && maxRateText ? { maxRate, maxRateText } : {}),
+    ...(maxRate !== undefined ? { maxRate } : {}),
     ...(users ? { users: resolve(cwd, users) } : {}),
   };
 }
