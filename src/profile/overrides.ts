@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { peakTargetRate, phasesDurationMs } from './phases.js';
 import { formatDuration, formatRate } from './quantities.js';
 import type { Phase, RawProfile } from './raw-schema.js';
+import { withRates, withTimes } from './shapes/registry.js';
 
 export interface LoadOverrides {
   /** Per second: the run's new peak. Every phase is scaled by the same factor, so shapes keep their form. */
@@ -74,21 +75,8 @@ function withPeakRate(raw: RawProfile, rate: number): RawProfile {
   }
   // The value at the peak becomes `rate` exactly, so a cap equal to --rate is not missed by a rounding error.
   const f = (v: number) => (v === peak ? rate : (v * rate) / peak);
-  const phases = raw.load.phases.map((p) => scaledRates(p, f));
+  const phases = raw.load.phases.map((p) => withRates(p, f));
   return { ...raw, load: { ...raw.load, phases } };
-}
-
-function scaledRates(p: Phase, f: (perS: number) => number): Phase {
-  switch (p.shape) {
-    case 'constant':
-      return { ...p, rate: f(p.rate) };
-    case 'ramp':
-      return { ...p, from: f(p.from), to: f(p.to) };
-    case 'burst':
-      return { ...p, base: f(p.base), spike: f(p.spike) };
-    case 'step':
-      return { ...p, start: f(p.start), increment: f(p.increment), until: f(p.until) };
-  }
 }
 
 /**
@@ -98,41 +86,28 @@ function scaledRates(p: Phase, f: (perS: number) => number): Phase {
 function withDuration(raw: RawProfile, durationMs: number): RawProfile {
   const factor = durationMs / phasesDurationMs(raw);
   const t = (ms: number) => Math.round(ms * factor * 1000) / 1000;
-  const phases = raw.load.phases.map((p) => scaledTimes(p, t));
-  const squeezed = phases.find(
-    (p) => (p.shape === 'burst' && p.widthMs < 1) || (p.shape === 'step' && p.everyMs < 1),
-  );
-  if (squeezed) {
-    throw new UsageError(
-      `--duration ${formatDuration(durationMs)} squeezes ${squeezed.name}'s ${squeezed.shape === 'burst' ? 'spikes' : 'steps'} below 1ms; give a longer --duration.`,
-    );
-  }
+  const phases = raw.load.phases.map((p) => {
+    const scaled = withTimes(p, t);
+    const field = squeezedField(p, scaled);
+    if (field !== undefined) {
+      throw new UsageError(
+        `--duration ${formatDuration(durationMs)} squeezes phase ${p.name}'s ${field} below 1ms; give a longer --duration.`,
+      );
+    }
+    return scaled;
+  });
   const timeline = raw.agents.timeline.map((e) => ({ ...e, atMs: t(e.atMs) }));
   return { ...raw, load: { ...raw.load, phases }, agents: { ...raw.agents, timeline } };
 }
 
-function scaledTimes(p: Phase, t: (ms: number) => number): Phase {
-  switch (p.shape) {
-    case 'constant':
-    case 'ramp':
-      return { ...p, durationMs: t(p.durationMs) };
-    case 'burst': {
-      const everyMs = t(p.everyMs);
-      return {
-        ...p,
-        durationMs: t(p.durationMs),
-        widthMs: Math.min(t(p.widthMs), everyMs),
-        everyMs,
-        // Rounding must not push the first spike a whole period out.
-        offsetMs: Math.min(t(p.offsetMs), everyMs - 0.001),
-      };
-    }
-    case 'step': {
-      const everyMs = t(p.everyMs);
-      const steps = p.durationMs / p.everyMs;
-      // A whole number of steps stays whole: rounding must not add a sliver of one more (higher) step.
-      const whole = Math.abs(steps - Math.round(steps)) < 1e-9;
-      return { ...p, durationMs: whole ? Math.round(steps) * everyMs : t(p.durationMs), everyMs };
+/** A time of the phase (a `…Ms` field) that was at least 1 ms and is no longer: too short to schedule. */
+function squeezedField(before: Phase, after: Phase): string | undefined {
+  const was = new Map(Object.entries(before));
+  for (const [key, value] of Object.entries(after)) {
+    const old = was.get(key);
+    if (key.endsWith('Ms') && typeof value === 'number' && typeof old === 'number' && old >= 1 && value < 1) {
+      return key.replace(/Ms$/, '');
     }
   }
+  return undefined;
 }

@@ -95,5 +95,5 @@ test('--rate on a profile without any load is refused: there is no curve to scal
 });
 
 test('--duration that squeezes spikes below a millisecond is refused', () => {
-  assert.throws(() => withOverrides({ durationMs: 5 }), /squeezes storm's spikes below 1ms/);
+  assert.throws(() => withOverrides({ durationMs: 5 }), /squeezes phase storm's width below 1ms/);
 });

@@ -90,4 +90,16 @@ export const burst: PhaseShape<typeof schema> = {
   },
   describe: (p) =>
     `burst ${formatRate(p.base)}, spikes of ${formatRate(p.spike)} for ${formatDuration(p.widthMs)} every ${formatDuration(p.everyMs)}${p.offsetMs ? ` from ${formatDuration(p.offsetMs)}` : ''}`,
+  withRates: (p, f) => ({ ...p, base: f(p.base), spike: f(p.spike) }),
+  withTimes: (p, t) => {
+    const everyMs = t(p.everyMs);
+    // Rounding must neither widen a spike past its period nor push the first spike a whole period out.
+    return {
+      ...p,
+      durationMs: t(p.durationMs),
+      widthMs: Math.min(t(p.widthMs), everyMs),
+      everyMs,
+      offsetMs: Math.min(t(p.offsetMs), everyMs - 0.001),
+    };
+  },
 };

@@ -28,4 +28,6 @@ export const constant: PhaseShape<typeof schema> = {
     };
   },
   describe: (p) => `constant ${formatRate(p.rate)}`,
+  withRates: (p, f) => ({ ...p, rate: f(p.rate) }),
+  withTimes: (p, t) => ({ ...p, durationMs: t(p.durationMs) }),
 };

@@ -34,4 +34,6 @@ export const ramp: PhaseShape<typeof schema> = {
     };
   },
   describe: (p) => `ramp ${formatRate(p.from)} -> ${formatRate(p.to)}`,
+  withRates: (p, f) => ({ ...p, from: f(p.from), to: f(p.to) }),
+  withTimes: (p, t) => ({ ...p, durationMs: t(p.durationMs) }),
 };

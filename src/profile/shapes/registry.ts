@@ -39,6 +39,8 @@ function strategyOf(phase: ShapedPhase): {
   peakRate(p: ShapedPhase): number;
   curve(p: ShapedPhase): RateShape;
   describe(p: ShapedPhase): string;
+  withRates(p: ShapedPhase, f: (perS: number) => number): ShapedPhase;
+  withTimes(p: ShapedPhase, t: (ms: number) => number): ShapedPhase;
 } {
   const strategy = byName.get(phase.shape);
   if (!strategy) throw new RangeError(`phase '${phase.name}': unknown shape '${String(phase.shape)}'`);
@@ -58,4 +60,14 @@ export function rateShapeOf(phase: ShapedPhase): RateShape {
 /** The shape and its figures in a few words (`ramp 100/s -> 900/s`). */
 export function describeShape(phase: ShapedPhase): string {
   return strategyOf(phase).describe(phase);
+}
+
+/** The phase with every rate mapped by `f`. */
+export function withRates(phase: ShapedPhase, f: (perS: number) => number): ShapedPhase {
+  return strategyOf(phase).withRates(phase, f);
+}
+
+/** The phase with every time mapped by `t`. */
+export function withTimes(phase: ShapedPhase, t: (ms: number) => number): ShapedPhase {
+  return strategyOf(phase).withTimes(phase, t);
 }

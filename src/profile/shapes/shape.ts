@@ -42,6 +42,10 @@ export interface PhaseShape<S extends z.ZodType<NormalisedPhase>> {
   curve(phase: z.output<S>): RateShape;
   /** The shape and its figures in a few words: `ramp 100/s -> 900/s`. */
   describe(phase: z.output<S>): string;
+  /** Every rate of the phase mapped by `f` (`--rate` scales them all by one factor). */
+  withRates(phase: z.output<S>, f: (perS: number) => number): z.output<S>;
+  /** Every time of the phase mapped by `t` (`--duration` scales the run's clock), its form kept. */
+  withTimes(phase: z.output<S>, t: (ms: number) => number): z.output<S>;
 }
 
 /** The fields every phase may have, in the order the published schema lists them. */

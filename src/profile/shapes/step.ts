@@ -80,4 +80,12 @@ export const step: PhaseShape<typeof schema> = {
   },
   describe: (p) =>
     `step ${formatRate(p.start)} +${formatRate(p.increment)} every ${formatDuration(p.everyMs)} up to ${formatRate(peakRate(p))}`,
+  withRates: (p, f) => ({ ...p, start: f(p.start), increment: f(p.increment), until: f(p.until) }),
+  withTimes: (p, t) => {
+    const everyMs = t(p.everyMs);
+    const steps = p.durationMs / p.everyMs;
+    // A whole number of steps stays whole: rounding must not add a sliver of one more (higher) step.
+    const whole = Math.abs(steps - Math.round(steps)) < 1e-9;
+    return { ...p, durationMs: whole ? Math.round(steps) * everyMs : t(p.durationMs), everyMs };
+  },
 };
