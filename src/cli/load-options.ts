@@ -2,7 +2,14 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { LoadOverrides } from '../profile/overrides.js';
-import { DURATION_HINT, parseDurationMs, parseRate, RATE_HINT } from '../profile/quantities.js';
+import {
+  DURATION_HINT,
+  formatRate,
+  MAX_LOAD_RATE,
+  parseDurationMs,
+  parseRate,
+  RATE_HINT,
+} from '../profile/quantities.js';
 import type { Shard } from '../run/settings.js';
 import { intInRange } from './flags.js';
 
@@ -59,6 +66,12 @@ function ratePerS(text: string): number {
   const n = PLAIN_NUMBER.test(text) ? Number(text) : parseRate(text);
   if (n === undefined || !(n > 0) || !Number.isFinite(n)) {
     throw new UsageError(`--rate takes ${RATE_HINT} (more than 0), got '${text}'.`);
+  }
+  // The profile's own bound: the phases are checked before --rate is written in, so it is checked here.
+  if (n > MAX_LOAD_RATE) {
+    throw new UsageError(
+      `--rate ${formatRate(n)} is far above any tenant (40 PTA agents take about 16000/s; the most a run may ask for is ${formatRate(MAX_LOAD_RATE)}): check for a typo.`,
+    );
   }
   return n;
 }

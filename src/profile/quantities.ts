@@ -168,7 +168,7 @@ export const rate = (bounds: Bounds = {}) =>
  * 16,000/s; a rate far above any tenant is a typo, and an absurd one (1000000000/s) would keep a worker
  * generating arrivals for ever instead of sending them.
  */
-const MAX_LOAD_RATE = 100_000;
+export const MAX_LOAD_RATE = 100_000;
 
 /** A rate in a load phase: bounded by MAX_LOAD_RATE. */
 export const loadRate = (opts: { positive?: boolean } = {}) =>

@@ -110,6 +110,7 @@ test('bad override values are usage errors (exit 2) that say what is expected', 
   const cases: [string[], RegExp][] = [
     [['--rate', 'fast'], /--rate takes a rate like 200\/s.*got 'fast'/],
     [['--rate', '0/s'], /--rate takes .*more than 0/],
+    [['--rate', '1000000000/s'], /--rate 1000000000\/s is far above any tenant.*100000\/s/],
     [['--duration', 'soon'], /--duration takes a duration like 500ms.*got 'soon'/],
     [['--duration', '0'], /--duration takes .*more than 0/],
     [['--agents', '0'], /--agents takes a whole number from 1 to 40, got '0'/],
