@@ -54,3 +54,15 @@ test('--agents is refused for a real tenant (exit 2): its agents are the ones in
   assert.doesNotMatch(res.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
   assert.equal(fx.sim.counters.requests, before, 'nothing was sent');
 });
+
+test('preflight judges the load --rate asks for: enough users for it, and the cap on the same terms as run', async () => {
+  const profile = await fx.profile('preflight-rate', { rate: '5/s' });
+  const capped = await runCli(['preflight', profile, '--rate', '40/s'], { env });
+  assert.equal(capped.code, 2, capped.stderr);
+  assert.match(capped.stderr, /peaks at 40\/s but the safety cap is 20\/s[\s\S]*\(with --rate applied\)/);
+
+  const res = await runCli(['preflight', profile, '--rate', '40/s', '--max-rate', '40/s'], { env });
+  assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
+  // 450 users at 4 sign-ins a minute each carry 30/s; 40/s needs 600.
+  assert.match(res.stdout, /FAIL\s+load plan\s+.*needs at least 600 users/);
+});
