@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   transport: async () => (await import('./transport.js')).benchTransport(),
   sim: async () => (await import('./sim.js')).benchSim(),
   generator: async () => (await import('./generator.js')).benchGenerator(),
+  'sweep-plan': async () => (await import('./sweep-plan.js')).benchSweepPlan(),
 };
 
 const wanted = process.argv.slice(2);

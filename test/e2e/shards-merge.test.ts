@@ -29,6 +29,21 @@ async function hlogTotal(dir: string): Promise<hdr.Histogram> {
   return total;
 }
 
+interface IntervalRow {
+  readonly index: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly targetRate: number;
+}
+
+async function intervalRecords(dir: string): Promise<IntervalRow[]> {
+  const text = await readFile(join(dir, 'intervals.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as IntervalRow);
+}
+
 test('two shards of one run merge into one exact results folder', async () => {
   const dir = await tempDir();
   const profile = join(dir, 'p.yaml');
@@ -65,7 +80,20 @@ test('two shards of one run merge into one exact results folder', async () => {
   const summary = JSON.parse(await readFile(join(merged, 'summary.json'), 'utf8')) as Summary;
   assert.equal(summary.requests.sent, parts[0]!.requests.sent + parts[1]!.requests.sent);
   assert.equal(summary.requests.completed, parts[0]!.requests.completed + parts[1]!.requests.completed);
-  assert.ok(Math.abs(summary.throughput.targetPerS - 100) < 1, 'target rates of the shards add up');
+  // Target rates add up, interval by interval: the schedule's arithmetic, not how fast this machine kept it.
+  const [own0, own1, mergedRows] = await Promise.all([shards[0]!, shards[1]!, merged].map(intervalRecords));
+  const inPhase = (r: IntervalRow) => r.endMs - r.startMs === 1000 && r.endMs <= 3000;
+  const whole = [...own0!, ...own1!].filter(inPhase);
+  assert.ok(whole.length >= 4, `each shard has whole intervals inside the phase (${whole.length})`);
+  for (const r of whole)
+    assert.ok(Math.abs(r.targetRate - 50) < 1e-9, `a shard plans half of 100/s: ${r.targetRate}`);
+  for (const m of mergedRows!) {
+    const sum = [...own0!, ...own1!].filter((r) => r.index === m.index).reduce((a, r) => a + r.targetRate, 0);
+    assert.ok(
+      Math.abs(m.targetRate - sum) < 1e-9,
+      `interval ${m.index}: merged ${m.targetRate}, shards ${sum}`,
+    );
+  }
 
   // Percentiles of the merged folder are those of all replies together, not an average of the shards'.
   const all = await hlogTotal(shards[0]!);
