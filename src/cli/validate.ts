@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { profileWarnings, summarizeProfile, type UsersFacts } from '../profile/describe.js';
 import { checkFields, finishProfile, loadedFrom, readProfileDocument } from '../profile/load.js';
 import { applyLoadOverrides, describeLoadOverrides, givenLoadOverrides } from '../profile/overrides.js';
-import { profileWarnings, summarizeProfile, type UsersFacts } from '../profile/summary.js';
 import { readUsersFile } from '../users/csv.js';
 import { action } from './fail.js';
 import { addLoadOptions, type LoadOptionValues, parseLoadOptions } from './load-options.js';

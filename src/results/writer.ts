@@ -8,10 +8,10 @@ import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CORRELATION_HEADER, correlationLines } from './correlation-file.js';
-import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './csv.js';
 import { hlogHeader, hlogLine } from './hlog.js';
 import { readRun } from './reader.js';
 import { describeEvent, eventTimeMs, RESULTS_FILES, type RunInfo } from './run-info.js';
+import { AGENT_COLUMNS, agentRows, csvHeader, TIMESERIES_COLUMNS, timeseriesRow } from './series-csv.js';
 
 const OWN_FILES = new Set<string>(Object.values(RESULTS_FILES));
 

@@ -1,3 +1,4 @@
+/** A profile in words, for `ptaload validate`: one line per topic, and the warnings a legal profile can still earn. */
 import { peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
 import { formatDuration, formatRate, formatShare } from './quantities.js';
 import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';

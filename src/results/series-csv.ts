@@ -1,3 +1,4 @@
+/** The results folder's CSV files, timeseries.csv and agents.csv: their columns and one row per interval. */
 import type { IntervalStats } from '../metrics/interval-stats.js';
 import { OUTCOMES } from '../outcome.js';
 
