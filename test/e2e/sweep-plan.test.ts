@@ -1,46 +1,57 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PlanDocument } from '../../src/capacity/plan-document.js';
-import { CAPACITY_PER_4_CORES } from '../../src/protocol/agent-spec.js';
-import { runCli } from '../helpers/cli.js';
+import type { RunInfo } from '../../src/results/run-info.js';
+import type { SweepIndex } from '../../src/results/sweep-index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SWEEP_PROFILE } from './sweep-profile.js';
 
-// How close the knee comes to the simulator's 350/s per agent is measured by `npm run bench -- sweep-plan`:
-// under CPU contention it is a figure about the machine, not a pass/fail fact about the code.
-test('a sweep against the simulator gives a knee per agent count and a recommendation plan.json proves', async () => {
+// What a live sweep measures (how close the knees come to 350/s per agent) depends on how busy the machine is:
+// `npm run bench -- sweep-plan` reports it. Here the sweep's mechanics are checked live, and the plan's
+// arithmetic on a sweep recorded from the simulator, so neither depends on CPU speed.
+
+test('a live sweep against the simulator runs each agent count into its own results folder', async () => {
   const dir = await tempDir();
   const profile = join(dir, 'sweep.yaml');
   await writeFile(profile, SWEEP_PROFILE);
   const sweep = join(dir, 'sweep');
   const run = await runCli(['run', profile, '--out', sweep, '--quiet'], { timeoutMs: 240_000 });
   assert.equal(run.code, 0, `sweep exit 0 expected; stderr: ${run.stderr}`);
+  const index = JSON.parse(await readFile(join(sweep, 'sweep.json'), 'utf8')) as SweepIndex;
+  assert.equal(index.status, 'completed');
+  assert.deepEqual(
+    index.runs.map((r) => r.agents),
+    [1, 2, 3],
+  );
+  for (const r of index.runs) {
+    const info = JSON.parse(await readFile(join(sweep, r.dir, 'run.json'), 'utf8')) as RunInfo;
+    assert.equal(info.status, 'completed', `${r.dir}: ${info.failure?.message ?? ''}`);
+    assert.equal(info.agents.length, r.agents, `${r.dir} ran with ${r.agents} agent(s)`);
+  }
+});
 
-  const res = await runCli(['plan', sweep, '--peak', '1200/s', '--headroom', '25%', '--redundancy', 'N+1']);
+test('plan on a recorded sweep: the recommendation recomputed from plan.json, the same in plan.md and plan.html', async () => {
+  const dir = await tempDir();
+  await cp(join(ROOT, 'test', 'fixtures', 'results-0.1.0', 'sweep'), join(dir, 'sweep'), { recursive: true });
+  const sweep = join(dir, 'sweep');
+  const res = await runCli(['plan', sweep, '--peak', '30/s', '--headroom', '25%', '--redundancy', 'N+1']);
   assert.equal(res.code, 0, res.stderr);
   const doc = JSON.parse(await readFile(join(sweep, 'plan.json'), 'utf8')) as PlanDocument;
   const { plan } = doc;
-
-  // Per-agent capacity: the 1-agent knee and the fit's λ, beside what the simulator was configured for.
-  assert.equal(doc.configuredPerAgentPerS, CAPACITY_PER_4_CORES);
   assert.deepEqual(
     doc.counts.map((c) => [c.agents, c.usedInFit]),
     [
       [1, true],
       [2, true],
-      [3, true],
     ],
   );
   assert.equal(plan.perAgentPerS.fromOneAgentKnee, doc.counts[0]!.kneePerS);
   assert.equal(plan.perAgentPerS.fromFit, plan.fit.lambda);
 
-  // Each knee is the mean achieved rate over the judged intervals of a passing step; the 1-agent ramp went past
-  // it (a busier count's may end its ramp first, which only makes its knee a lower bound).
-  const steps = (c: (typeof doc.counts)[number]) =>
-    c.knee.steps.map((s) => `${s.targetPerS}/s ${s.verdict} ${s.reasons.join('; ')}`).join('\n');
-  assert.ok(['found', 'stopped'].includes(doc.counts[0]!.status), steps(doc.counts[0]!));
+  // Each knee is the mean achieved rate over the judged intervals of a passing step.
   for (const c of doc.counts) {
     const step = c.knee.steps.find((s) => s.targetPerS === c.kneeTargetPerS)!;
     assert.equal(step.verdict, 'pass');
@@ -60,13 +71,13 @@ test('a sweep against the simulator gives a knee per agent count and a recommend
   const needed = plan.input.peakPerS * (1 + plan.input.headroom);
   assert.equal(plan.neededPerS, needed);
   let serving = 1;
-  while (x(serving) < needed) serving++;
+  while (x(serving) < needed && serving < 1000) serving++;
   const k = plan.input.redundancy.kind === 'n+k' ? plan.input.redundancy.k : Number.NaN;
   const recommended = Math.max(plan.input.minAgents, serving + k);
   assert.equal(plan.recommendation.servingAgents, serving);
   assert.equal(plan.recommendation.recommendedAgents, recommended);
   assert.equal(plan.recommendation.fitsUnderMax, recommended <= plan.input.maxAgents);
-  assert.equal(plan.recommendation.extrapolated, recommended > 3);
+  assert.equal(plan.recommendation.extrapolated, recommended > 2);
   let best = 1;
   for (let n = 1; n <= plan.input.maxAgents - k; n++) if (x(n) > x(best)) best = n;
   assert.ok(Math.abs(plan.ceiling.maxPeakPerS - x(best) / (1 + plan.input.headroom)) < 1e-6);
@@ -81,5 +92,5 @@ test('a sweep against the simulator gives a knee per agent count and a recommend
   const html = await readFile(join(sweep, 'plan.html'), 'utf8');
   assert.match(html, /<svg data-chart="capacity"/);
   const dots = /<g class="dots"[^>]*>(.*?)<\/g>/.exec(html)?.[1] ?? '';
-  assert.equal((dots.match(/<circle /g) ?? []).length, 3, 'one dot per measured knee');
+  assert.equal((dots.match(/<circle /g) ?? []).length, 2, 'one dot per measured knee');
 });
