@@ -11,8 +11,8 @@ import {
   type VersionProfile,
 } from '../protocol/agent-spec.js';
 import type { TestUser } from '../protocol/test-user.js';
-import { DEFAULTS } from '../sim/options.js';
-import { startSim } from '../sim/server.js';
+import { DEFAULTS, type SimOptions } from '../sim/options.js';
+import { serveUntilSignal } from '../sim/serve.js';
 import { readUsersFile } from '../users/csv.js';
 import { generateUsers, MAX_GENERATED_USERS } from '../users/generate.js';
 import { action } from './fail.js';
@@ -188,7 +188,7 @@ async function runSim(flags: SimFlags): Promise<number> {
     ? await readAgentsFile(flags.agentsFile)
     : { agents: defaultAgents(flags.agents ?? DEFAULTS.agents), versions: {} };
 
-  const sim = await startSim({
+  const options: SimOptions = {
     host: flags.host,
     port: flags.port,
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
@@ -230,33 +230,16 @@ async function runSim(flags: SimFlags): Promise<number> {
     ipBlock: flags.ipBlock ?? false,
     lateAnswerCode: flags.lateAnswerCode === 80014 ? 80014 : 80002,
     app,
-    logger: log,
-  });
-  if (users.length === 0) {
-    log('no users loaded: pass --users FILE or --generate-users N, or POST them to /_sim/users');
-  }
-  const ready = {
-    url: sim.url,
-    tenant: sim.tenant,
-    domain: sim.domain,
-    clientId: sim.clientId,
-    adminToken: sim.adminToken,
-    caFile: sim.caFile ?? null,
   };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+  return serveUntilSignal(options, log, () => {
+    if (users.length === 0) {
+      log('no users loaded: pass --users FILE or --generate-users N, or POST them to /_sim/users');
+    }
   });
-  await sim.close();
-  const c = sim.counters;
-  log(`${signal}: stopped after ${c.requests} token requests (${JSON.stringify(c.byCode())} by code)`);
-  return 0;
 }
 
 /** The app registration: public unless a secret's environment variable is named (the secret never on the command line). */
-function appRegistration(flags: SimFlags): NonNullable<Parameters<typeof startSim>[0]>['app'] {
+function appRegistration(flags: SimFlags): SimOptions['app'] {
   if (flags.clientSecretEnv === undefined) {
     if (flags.secretExpired) throw new UsageError('--secret-expired needs --client-secret-env NAME.');
     return { type: 'public' };

@@ -1,36 +1,32 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TargetError } from '../../errors.js';
-
-/** The ready line `ptaload sim` prints on stdout. */
-interface SimReady {
-  readonly url: string;
-  readonly tenant: string;
-  readonly domain: string;
-  readonly clientId: string;
-  readonly adminToken: string;
-  readonly caFile: string | null;
-}
+import type { SimLaunch, SimReady } from '../../protocol/sim-launch.js';
 
 export interface SimProcess {
   readonly ready: SimReady;
   stop(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(
-  new URL(`../../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+/** The simulator's own entry: a program apart from the harness, so the child loads nothing of the command line. */
+const SIM_MAIN = fileURLToPath(
+  new URL(`../../sim/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the simulated tenant as a child process (its own event loop, so it never competes with the
- * generator) and waits for its ready line.
+ * generator), hands it its launch options on stdin (passwords go through the pipe, never to disk or the
+ * command line) and waits for its ready line.
  */
-export function startSimProcess(args: readonly string[], log: (line: string) => void): Promise<SimProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, MAIN, 'sim', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function startSimProcess(launch: SimLaunch, log: (line: string) => void): Promise<SimProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, SIM_MAIN], {
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PTALOAD_DEBUG: '' },
   });
+  // A child that dies before reading its options closes the pipe; its exit says why, not the write.
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(JSON.stringify(launch));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TargetError } from '../../errors.js';
 import type { Profile, SimTarget, TimelineEvent } from '../../profile/schema.js';
+import type { SimLaunch } from '../../protocol/sim-launch.js';
 import type { TestUser } from '../../protocol/test-user.js';
 import { readUsersFile } from '../../users/csv.js';
 import { generateUsers } from '../../users/generate.js';
@@ -23,59 +24,34 @@ export async function startSimTarget(
 ): Promise<Target> {
   const t = profile.target as SimTarget;
   const dir = await mkdtemp(join(tmpdir(), 'ptaload-sim-'));
-  const agentsFile = join(dir, 'agents.json');
   const { list, versions } = profile.agents;
-  await writeFile(agentsFile, JSON.stringify(versions ? { agents: list, versions } : list));
-  const args = [
-    '--port',
-    '0',
-    '--tenant',
-    t.tenant,
-    '--domain',
-    t.domain,
-    '--client-id',
-    t.clientId,
-    '--seed',
-    String(t.seed),
-    '--agents-file',
-    agentsFile,
-    '--pta-timeout',
-    `${t.ptaTimeoutMs}ms`,
-    '--detection-delay',
-    `${t.detectionDelayMs}ms`,
-    '--lockout-threshold',
-    String(t.lockout.threshold),
-    '--lockout-duration',
-    `${t.lockout.durationMs}ms`,
-  ];
-  if (t.directory.concurrency > 0) {
-    args.push(
-      '--directory-concurrency',
-      String(t.directory.concurrency),
-      '--directory-time',
-      `${t.directory.bindTimeMs}ms`,
-    );
-  }
-  if (t.tls) args.push('--tls', '--ca-out', join(dir, 'ca.pem'));
-  let users: readonly TestUser[];
   const source = profile.users;
-  if (source.generate === undefined) {
-    const file = resolve(opts.profileDir, source.file);
-    users = await readUsersFile(file);
-    args.push('--users', file);
-  } else {
-    // Generated here, once, and handed to the simulator over its admin API: one source of truth for
-    // passwords and states, and no password written to disk.
-    users = generateUsers({
-      count: source.generate,
-      domain: t.domain,
-      seed: t.seed,
-      states: source.states,
-    });
-  }
+  // A users file is read here, once, and handed over with the launch options; generated users are made
+  // here and loaded over the admin API: one source of truth for passwords and states, none written to disk.
+  const users: readonly TestUser[] =
+    source.generate === undefined
+      ? await readUsersFile(resolve(opts.profileDir, source.file))
+      : generateUsers({ count: source.generate, domain: t.domain, seed: t.seed, states: source.states });
+  const launch: SimLaunch = {
+    port: 0,
+    tenant: t.tenant,
+    domain: t.domain,
+    clientId: t.clientId,
+    seed: t.seed,
+    agents: list,
+    ...(versions ? { versions } : {}),
+    ptaTimeoutMs: t.ptaTimeoutMs,
+    detectionDelayMs: t.detectionDelayMs,
+    lockout: { threshold: t.lockout.threshold, durationMs: t.lockout.durationMs },
+    ...(t.directory.concurrency > 0
+      ? { directory: { concurrency: t.directory.concurrency, serviceTimeMs: t.directory.bindTimeMs } }
+      : {}),
+    ...(t.tls ? { tls: true, caFile: join(dir, 'ca.pem') } : {}),
+    ...(source.generate === undefined ? { users: users.slice() } : {}),
+  };
   let proc: Awaited<ReturnType<typeof startSimProcess>>;
   try {
-    proc = await startSimProcess(args, opts.log);
+    proc = await startSimProcess(launch, opts.log);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
