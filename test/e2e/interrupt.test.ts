@@ -17,6 +17,11 @@ load:
     - { duration: 60s, shape: constant, rate: 80/s }
 `;
 
+async function intervalsWritten(dir: string): Promise<boolean> {
+  const text = await readFile(join(dir, 'intervals.jsonl'), 'utf8').catch(() => '');
+  return text.includes('\n');
+}
+
 test('Ctrl-C stops the run, keeps what was measured and marks it interrupted (exit 130)', async () => {
   const dir = await tempDir();
   const profile = join(dir, 'long.yaml');
@@ -39,7 +44,8 @@ test('Ctrl-C stops the run, keeps what was measured and marks it interrupted (ex
       }
     });
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Interrupt once an interval is on disk (a condition, not a guess at how long that takes here).
+  for (let i = 0; i < 600 && !(await intervalsWritten(out)); i++) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 130, `exit 130 expected; stderr: ${stderr}`);
