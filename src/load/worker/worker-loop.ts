@@ -177,7 +177,7 @@ export class WorkerLoop {
   private readonly pump = (): void => {
     this.pumpTimer = undefined;
     if (this.scheduleDone) return;
-    // One clock read per wake: every arrival due by now fires in this turn.
+    // One clock read per wake: every arrival due by now fires in this turn (at most ARRIVALS_PER_TURN).
     const now = this.clock();
     this.rollIntervals(now, false);
     let next = this.nextArrival;
