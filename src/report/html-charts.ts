@@ -1,8 +1,11 @@
 import type { Analysis } from '../analysis/summary-types.js';
 import type { IntervalStats } from '../metrics/interval-stats.js';
+import { naturalSort } from '../metrics/natural-order.js';
 import { OUTCOMES } from '../outcome.js';
 import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
+import { agentOutliers } from './agent-outliers.js';
 import { fmtClock, fmtMs } from './format.js';
+import { binColumns, heatmap } from './heatmap.js';
 import { INK, OUTCOME_COLORS, seriesStyle } from './palette.js';
 import { type ChartMarker, type ChartSeries, chart, extent, type Point } from './svg-chart.js';
 
@@ -13,7 +16,10 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
   const markers = eventMarkers(run);
   const x = (s: IntervalStats) => s.startS;
   const time = { xLabel: 'time since start', xFormat: fmtClock, markers } as const;
-  const agents = Object.keys(analysis.summary.agents);
+  const agents = naturalSort(Object.keys(analysis.summary.agents));
+  const outliers = agentOutliers(analysis.summary, run.intervalMs / 1000);
+  // Among many agents, the ones that stand out are drawn bold and the rest thin, so they do not drown.
+  const emphasis = (name: string) => (agents.length > 8 ? { width: outliers.has(name) ? 3 : 1.1 } : {});
   const charts = [
     chart(
       [
@@ -64,6 +70,7 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
       name,
       points: series.map((s): Point => [x(s), s.agents[name]?.p99 ?? null]),
       ...seriesStyle(i),
+      ...emphasis(name),
     }));
     charts.push(
       chart(agentLines, {
@@ -77,6 +84,29 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
       }),
     );
   }
+  if (agents.length > 0) {
+    charts.push(
+      chart(
+        agents.map((name, i) => ({
+          name,
+          points: series.map(
+            (s): Point => [x(s), s.agents[name] ? perSecond(s, s.agents[name].count) : null],
+          ),
+          ...seriesStyle(i),
+          ...emphasis(name),
+        })),
+        {
+          id: 'agent-throughput',
+          title: 'Throughput per agent (replies/s; how load spreads as agents join or leave)',
+          yLabel: 'replies per second',
+          yFormat: fmtCompact,
+          yUnit: 'rate',
+          ...time,
+        },
+      ),
+    );
+  }
+  if (agents.length > 1) charts.push(...agentHeatmaps(series, agents, markers));
   charts.push(distributionChart(analysis, agents));
   const seen = OUTCOMES.filter((o) => analysis.summary.requests.byOutcome[o] > 0);
   if (seen.length > 0) {
@@ -100,6 +130,56 @@ export function reportCharts(run: RunInfo, analysis: Analysis): string[] {
     );
   }
   return charts;
+}
+
+/** Agent × time: p99 (log colour scale) and each agent's share of the interval's attributed replies. */
+function agentHeatmaps(
+  series: readonly IntervalStats[],
+  agents: readonly string[],
+  markers: readonly ChartMarker[],
+): string[] {
+  const starts = series.map((s) => s.startS);
+  const endS = series[series.length - 1]!.endS;
+  const p99Rows = agents.map((name) => series.map((s) => s.agents[name]?.p99 ?? null));
+  const shareRows = agents.map((name) =>
+    series.map((s) => {
+      const total = Object.values(s.agents).reduce((n, a) => n + a.count, 0);
+      const mine = s.agents[name]?.count ?? 0;
+      return total > 0 && s.agents[name] ? mine / total : null;
+    }),
+  );
+  const p99 = binColumns(starts, p99Rows, (v) => Math.max(...v));
+  const share = binColumns(starts, shareRows, (v) => v.reduce((a, b) => a + b, 0) / v.length);
+  return [
+    heatmap({
+      id: 'agent-p99',
+      title: 'p99 latency per agent over time (darker is faster)',
+      rows: agents,
+      ...p99,
+      endS,
+      scale: 'log',
+      unit: 'ms',
+      format: fmtMs,
+      xFormat: fmtClock,
+      markers,
+    }),
+    heatmap({
+      id: 'agent-share',
+      title: `Share of throughput per agent over time (an even spread is ${fmtPctShort(1 / agents.length)} each)`,
+      rows: agents,
+      ...share,
+      endS,
+      scale: 'linear',
+      unit: 'share',
+      format: fmtPctShort,
+      xFormat: fmtClock,
+      markers,
+    }),
+  ];
+}
+
+function fmtPctShort(v: number): string {
+  return `${Number((v * 100).toPrecision(2))} %`;
 }
 
 function distributionChart(analysis: Analysis, agents: readonly string[]): string {

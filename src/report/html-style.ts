@@ -40,6 +40,16 @@ tr.fail td { background:#fff8f7; }
 figure.chart { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
 figure.chart figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
 figure.chart svg { width:100%; height:auto; display:block; }
+figure.heatmap { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
+figure.heatmap figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
+figure.heatmap svg { width:100%; height:auto; display:block; }
+figure.heatmap .cursor { fill:none; stroke:#1f2328; stroke-width:1.5; pointer-events:none; }
+.heatkey { display:flex; align-items:center; gap:8px; font-size:12px; color:var(--muted); margin:4px 0 2px 84px; font-variant-numeric:tabular-nums; }
+.heatkey .ramp { display:inline-block; width:180px; height:10px; border-radius:3px; }
+.heatkey .none-key { display:inline-block; width:12px; height:10px; background:#eef0f2; border:1px solid var(--line); margin-left:10px; }
+label.clock { display:inline-flex; align-items:center; gap:6px; font-size:13px; color:var(--muted); margin:0 0 12px; cursor:pointer; }
+tr.outlier td { background:#fff4e5; }
+tr.outlier td:first-child { box-shadow:inset 3px 0 #D55E00; }
 svg .grid { stroke:#eaeef2; stroke-width:1; }
 svg .axis { stroke:#8c959f; stroke-width:1; }
 svg .tick { fill:var(--muted); font-size:11px; font-family:inherit; }
@@ -99,7 +109,27 @@ export const REPORT_SCRIPT = `
     var n = Number(v.toPrecision(4)).toLocaleString('en-US');
     return unit === 'rate' ? n + '/s' : n;
   }
+  var wall = document.getElementById('wall-clock');
+  var epoch = wall ? Number(wall.getAttribute('data-epoch')) : 0;
+  var useWall = false;
+  function clock(x) {
+    return new Date(epoch + x * 1000).toISOString().slice(11, 19);
+  }
+  if (wall) {
+    wall.addEventListener('change', function () {
+      useWall = wall.checked;
+      document.querySelectorAll('.xt[data-x]').forEach(function (t) {
+        if (!t.hasAttribute('data-rel')) t.setAttribute('data-rel', t.textContent);
+        t.textContent = useWall ? clock(Number(t.getAttribute('data-x'))) : t.getAttribute('data-rel');
+      });
+      document.querySelectorAll('.xl').forEach(function (l) {
+        if (!l.hasAttribute('data-rel')) l.setAttribute('data-rel', l.textContent);
+        l.textContent = useWall ? 'UTC time' : l.getAttribute('data-rel');
+      });
+    });
+  }
   function fmtX(x, unit) {
+    if (unit === 'time' && useWall) return clock(x) + ' UTC';
     if (unit === 'agents') return Math.round(x) + (Math.round(x) === 1 ? ' agent' : ' agents');
     if (unit === 'percentile') return Number((100 * (1 - 1 / x)).toFixed(Math.max(0, Math.floor(Math.log10(x)) + 1))) + ' %';
     if (x < 120) return Number(x.toFixed(1)) + ' s';
@@ -175,6 +205,48 @@ export const REPORT_SCRIPT = `
       if (left + tip.offsetWidth > fb.width - 8) left = e.clientX - fb.left - tip.offsetWidth - 16;
       tip.style.left = Math.max(8, left) + 'px';
       tip.style.top = Math.max(8, e.clientY - fb.top - tip.offsetHeight / 2) + 'px';
+    });
+  });
+  document.querySelectorAll('figure.heatmap').forEach(function (fig) {
+    var svg = fig.querySelector('svg[data-heatmap]');
+    var g = JSON.parse(svg.getAttribute('data-grid'));
+    var cursor = svg.querySelector('.cursor');
+    var tip = el('div', 'tip');
+    fig.appendChild(tip);
+    var t0 = g.cols[0], span = g.end - g.cols[0];
+    function hide() {
+      tip.style.display = 'none';
+      cursor.setAttribute('width', '0');
+    }
+    svg.addEventListener('mouseleave', hide);
+    svg.addEventListener('mousemove', function (e) {
+      var box = svg.getBoundingClientRect();
+      var vx = ((e.clientX - box.left) * g.W) / box.width;
+      var vy = ((e.clientY - box.top) * g.H) / box.height;
+      var r = Math.floor((vy - g.top) / g.rowH);
+      if (vx < g.left || vx > g.left + g.w || r < 0 || r >= g.rows.length) return hide();
+      var t = t0 + ((vx - g.left) / g.w) * span;
+      var c = 0;
+      while (c + 1 < g.cols.length && g.cols[c + 1] <= t) c++;
+      var end = c + 1 < g.cols.length ? g.cols[c + 1] : g.end;
+      var v = g.values[r][c];
+      tip.textContent = '';
+      tip.appendChild(el('div', 'h', g.rows[r] + ' · ' + fmtX(g.cols[c], 'time') + ' – ' + fmtX(end, 'time')));
+      var row = el('div', 'r');
+      row.appendChild(el('span', 'nm', g.unit === 'ms' ? 'p99' : 'share of replies'));
+      row.appendChild(el('span', 'v', v === null ? 'no replies' : g.unit === 'ms' ? fmt(v, 'ms') : Number((v * 100).toPrecision(3)) + ' %'));
+      tip.appendChild(row);
+      var x0 = g.left + ((g.cols[c] - t0) / span) * g.w;
+      var x1 = g.left + ((end - t0) / span) * g.w;
+      cursor.setAttribute('x', x0);
+      cursor.setAttribute('y', g.top + r * g.rowH);
+      cursor.setAttribute('width', Math.max(1.5, x1 - x0));
+      tip.style.display = 'block';
+      var fb = fig.getBoundingClientRect();
+      var left = e.clientX - fb.left + 16;
+      if (left + tip.offsetWidth > fb.width - 8) left = e.clientX - fb.left - tip.offsetWidth - 16;
+      tip.style.left = Math.max(8, left) + 'px';
+      tip.style.top = Math.max(8, e.clientY - fb.top - tip.offsetHeight - 12) + 'px';
     });
   });
 })();

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Analysis, Summary } from '../analysis/summary-types.js';
+import { naturalSort } from '../metrics/natural-order.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
+import { agentOutliers } from './agent-outliers.js';
 import {
   fmtClock,
   fmtCount,
@@ -77,7 +79,9 @@ ${typeof description === 'string' && description ? `<p class="desc">${h(descript
 <main class="wrap">
 ${kpis(s)}
 ${s.thresholds.length > 0 ? `<section id="thresholds"><h2>Thresholds</h2>${thresholds(s)}</section>` : ''}
-<section id="charts"><h2>Over time</h2>${charts.join('\n')}
+<section id="charts"><h2>Over time</h2>
+<label class="clock"><input type="checkbox" id="wall-clock" data-epoch="${run.startEpochMs}"> wall-clock time (UTC) on the time axes</label>
+${charts.join('\n')}
 ${markers.length > 0 ? `<h3>Agent events</h3><ol class="events">${markers.map((m) => `<li>${h(m.label)}</li>`).join('')}</ol>` : ''}
 </section>
 <section id="agents"><h2>Agents</h2>${agents(s)}</section>
@@ -156,7 +160,8 @@ function thresholds(s: Summary): string {
 }
 
 function agents(s: Summary): string {
-  const names = Object.keys(s.agents);
+  const names = naturalSort(Object.keys(s.agents));
+  const outliers = agentOutliers(s, s.intervalS);
   if (names.length === 0)
     return '<p class="dim">No reply named an agent (a real tenant does not); the figures above are tenant-wide.</p>';
   return table(
@@ -173,13 +178,14 @@ function agents(s: Summary): string {
       num('max'),
       num('Errors'),
       'Seen',
+      'Stands out',
     ],
     names.map((name) => {
       const a = s.agents[name]!;
       const l = s.latencyMs.agents[name]!;
       const errors = ERROR_OUTCOMES.reduce((n, o) => n + a.byOutcome[o], 0);
       return [
-        { html: `<b>${h(name)}</b>` },
+        { html: `<b>${h(name)}</b>`, nw: true },
         a.site ?? NONE,
         a.version ?? NONE,
         num(fmtCount(a.requests)),
@@ -191,8 +197,10 @@ function agents(s: Summary): string {
         num(fmtMs(l.max)),
         num(fmtCount(errors)),
         nw(`${fmtClock(a.firstSeenS)} – ${fmtClock(a.lastSeenS)}`),
+        outliers.get(name)?.join('; ') ?? '',
       ];
     }),
+    (i) => (outliers.has(names[i]!) ? 'outlier' : ''),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Analysis, Summary } from '../analysis/summary-types.js';
+import { naturalSort } from '../metrics/natural-order.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
 import {
@@ -99,7 +100,7 @@ function headline(s: Summary): string {
 }
 
 function agentsTable(s: Summary): string {
-  const names = Object.keys(s.agents);
+  const names = naturalSort(Object.keys(s.agents));
   if (names.length === 0)
     return '_No reply named an agent (a real tenant does not); figures are tenant-wide._';
   return table(

@@ -81,8 +81,10 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
   for (const t of xTicks) {
     if (t < xScale.min || t > xScale.max) continue;
     parts.push(`<line class="grid" x1="${r(X(t))}" x2="${r(X(t))}" y1="${M.top}" y2="${M.top + plotH}"/>`);
+    // Time ticks carry their value so the page can relabel them in wall-clock time.
+    const data = (o.xUnit ?? 'time') === 'time' ? ` data-x="${t}"` : '';
     parts.push(
-      `<text class="tick" x="${r(X(t))}" y="${M.top + plotH + 16}" text-anchor="middle">${escapeHtml(xFormat(t))}</text>`,
+      `<text class="tick${data ? ' xt' : ''}"${data} x="${r(X(t))}" y="${M.top + plotH + 16}" text-anchor="middle">${escapeHtml(xFormat(t))}</text>`,
     );
   }
   parts.push(
@@ -90,7 +92,7 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
   );
   parts.push(`<line class="axis" x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + plotH}"/>`);
   parts.push(
-    `<text class="label" x="${M.left + plotW / 2}" y="${H - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`,
+    `<text class="label${(o.xUnit ?? 'time') === 'time' ? ' xl' : ''}" x="${M.left + plotW / 2}" y="${H - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`,
   );
   parts.push(
     `<text class="label" x="14" y="${M.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${M.top + plotH / 2})">${escapeHtml(o.yLabel)}</text>`,

@@ -49,7 +49,7 @@ test('report.html opens from disk in a real browser: charts with the run’s dat
     );
     assert.deepEqual(
       charts.map((c) => c.id),
-      ['throughput', 'latency', 'agent-p99', 'distribution', 'outcomes'],
+      ['throughput', 'latency', 'agent-p99', 'agent-throughput', 'distribution', 'outcomes'],
     );
     for (const c of charts) {
       assert.ok(c.width > 600 && c.height > 150, `${c.id} is drawn at a readable size`);

@@ -52,7 +52,7 @@ test('report.html has one chart per view, each carrying the run’s own numbers'
   }));
   assert.deepEqual(
     charts.map((c) => c.id),
-    ['throughput', 'latency', 'agent-p99', 'distribution', 'outcomes'],
+    ['throughput', 'latency', 'agent-p99', 'agent-throughput', 'distribution', 'outcomes'],
   );
   const achieved = charts[0]!.data.series.find((x) => x.name.startsWith('achieved'))!;
   assert.deepEqual(
@@ -66,7 +66,7 @@ test('report.html has one chart per view, each carrying the run’s own numbers'
     15 + 5,
     'a gap while agent-2 answered nothing',
   );
-  const stacked = charts[4]!.data.series.map((x) => x.name);
+  const stacked = charts[5]!.data.series.map((x) => x.name);
   assert.deepEqual(stacked, ['success', 'invalid_credentials', 'pta_timeout', 'throttled']);
   assert.match(html, /<span class="pill completed">completed<\/span>/);
   assert.match(html, /thresholds failed/);
