@@ -30,13 +30,13 @@ export function heldBackNotes(
   const notes: string[] = [];
   if (pauses.pauses > 0) {
     notes.push(
-      `throttled: the target answered 429; all workers paused ${pauses.pauses} time(s) for ${(pauses.pausedMs / 1000).toFixed(1)} s in total as its Retry-After asked, and ${sum('paused')} scheduled sign-in(s) were skipped while paused (429 replies are counted apart, as 'throttled').`,
+      `throttled: the tenant throttled the run (HTTP 429, or AADSTS90055/90024); all workers paused ${pauses.pauses} time(s) for ${(pauses.pausedMs / 1000).toFixed(1)} s in total (as Retry-After asked, else 30 s for a tenant throttle), and ${sum('paused')} scheduled sign-in(s) were skipped while paused (throttled replies are counted apart, as 'throttled').`,
     );
   }
   const paced = sum('paced');
   if (paced > 0) {
     notes.push(
-      `pacing: ${paced} scheduled sign-in(s) were skipped because every user had had its tries for the minute; add users or lower the rate for the full load.`,
+      `pacing: ${paced} scheduled sign-in(s) were skipped because every user had had its tries for the minute (or was resting after AADSTS50196, a client request loop); add users or lower the rate for the full load.`,
     );
   }
   const capped = sum('capped');

@@ -1,5 +1,6 @@
 /** What one run of load is handed, resolved and typed: the schedule, the generator's settings, the agent timeline. */
 import type { Phase, TimelineEvent } from '../profile/schema.js';
+import type { PacingSpec } from './worker/credentials.js';
 
 export interface LoadPlan {
   readonly phases: readonly Phase[];
@@ -11,7 +12,7 @@ export interface LoadPlan {
   readonly connections: number;
   readonly timeoutMs: number;
   readonly wrongPasswordShare: number;
-  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  readonly pacing?: PacingSpec;
   /** Hard ceiling on sends per second across the run (real tenants), split between workers and shards. */
   readonly maxRate?: number;
   readonly timeline: readonly TimelineEvent[];

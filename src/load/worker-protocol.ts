@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
 import type { RequestSpec } from '../transport/request-spec.js';
+import type { PacingSpec } from './worker/credentials.js';
 import type { SendCapSpec } from './worker/send-cap.js';
 import type { SignInRow } from './worker/signin-rows.js';
 import type { UserTableData } from './worker/user-table.js';
@@ -38,7 +39,7 @@ export interface WorkerTask {
   readonly users: UserTableData;
   readonly userRange: { readonly from: number; readonly to: number };
   readonly wrongPasswordShare: number;
-  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  readonly pacing?: PacingSpec;
   /** This worker's share of the run's rate cap (real tenants): a hard ceiling whatever the schedule asks. */
   readonly sendCap?: SendCapSpec;
   /** Extra time to wait for in-flight replies once the schedule is done or a stop is asked. */

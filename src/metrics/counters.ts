@@ -32,6 +32,12 @@ export function addCountersInto(target: IntervalCounters, part: IntervalCounters
   target.inFlight += part.inFlight;
   target.clamped = (target.clamped ?? 0) + (part.clamped ?? 0);
   target.saturated = (target.saturated ?? 0) + (part.saturated ?? 0);
+  if (part.lockouts !== undefined) {
+    // Workers and shards hold disjoint users, so first-time lockouts add up exactly.
+    target.lockouts ??= { users: 0, unexplained: 0 };
+    target.lockouts.users += part.lockouts.users;
+    target.lockouts.unexplained += part.lockouts.unexplained;
+  }
   addCodesInto(target.codes, part.codes);
 }
 

@@ -6,7 +6,7 @@ import {
   type Histogram,
   type HistogramEngine,
 } from './histogram.js';
-import type { EncodedHistogram, WorkerSnapshot } from './types.js';
+import type { EncodedHistogram, LockoutCounts, WorkerSnapshot } from './types.js';
 
 const ORDINAL = new Map<Outcome, number>(OUTCOMES.map((outcome, i) => [outcome, i]));
 
@@ -45,6 +45,7 @@ export class IntervalRecorder {
   private clamped = 0;
   private saturated = 0;
   private codes: Record<string, number> = {};
+  private lockouts: LockoutCounts | undefined;
 
   constructor(options: RecorderOptions = {}) {
     this.engine = options.engine ?? 'js';
@@ -99,6 +100,13 @@ export class IntervalRecorder {
     this.codes[key] = (this.codes[key] ?? 0) + 1;
   }
 
+  /** A user answered 50053 for the first time in the run; `unexplained` when our wrong passwords cannot be why. */
+  noteLockout(unexplained: boolean): void {
+    this.lockouts ??= { users: 0, unexplained: 0 };
+    this.lockouts.users++;
+    if (unexplained) this.lockouts.unexplained++;
+  }
+
   /** Requests awaiting a reply; reported as-is in every following snapshot until set again. */
   setInFlight(count: number): void {
     this.inFlight = count;
@@ -129,8 +137,10 @@ export class IntervalRecorder {
       codes: this.codes,
       clamped: this.clamped,
       saturated: this.saturated,
+      ...(this.lockouts !== undefined ? { lockouts: this.lockouts } : {}),
       histograms,
     };
+    this.lockouts = undefined;
     this.sent = 0;
     this.completed = 0;
     this.lateStarts = 0;

@@ -53,6 +53,17 @@ export interface IntervalCounters {
    * histograms. Absent means 0 (added after the first version of this contract).
    */
   saturated?: number;
+  /**
+   * Lockout replies (50053) by user: `users` locked for the first time in the run, and of those
+   * `unexplained` ones whose sign-in had the right password and who got no wrong password from this run
+   * in the hour before (an IP block, not our wrong passwords). Absent means none (added in 0.2).
+   */
+  lockouts?: LockoutCounts;
+}
+
+export interface LockoutCounts {
+  users: number;
+  unexplained: number;
 }
 
 /** One histogram of one interval, encoded with HdrHistogram's compressed base64 form (as in .hlog files). */

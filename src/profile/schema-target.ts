@@ -124,16 +124,29 @@ export const entraTargetSchema = z.strictObject({
     .strictObject({
       perUserPerMinute: z.int().min(1).max(60).default(4),
       wrongPerUserPerHour: z.int().min(0).max(5).default(2),
+      lockoutThreshold: z.int().min(1).max(50).optional().meta({
+        description:
+          "The tenant's smart lockout threshold, if lower than the cloud's default (10; 3 in US Government).",
+      }),
+      onPremLockoutThreshold: z.int().min(0).max(999).optional().meta({
+        description:
+          'The on-prem AD account lockout threshold (0: AD never locks). With PTA every wrong password is a failed AD logon.',
+      }),
     })
     .prefault({})
     .meta({ description: 'Per-user limits that keep accounts far from smart lockout.' }),
   breakers: z
     .strictObject({
       lockedShare: share().prefault('1%'),
+      throttledShare: share().nullable().prefault('10%').meta({
+        description: 'Stop when throttled replies (50196, 90055, 90024, 429) pass this share; null: never.',
+      }),
       ptaFailureShare: share().nullable().default(null),
     })
     .prefault({})
-    .meta({ description: 'Stop the run when lockouts, or optionally PTA failures, pass these shares.' }),
+    .meta({
+      description: 'Stop the run when lockouts, throttling or (optionally) PTA failures pass these shares.',
+    }),
 });
 
 export const targetSchema = z

@@ -42,6 +42,7 @@ const intervalRecordSchema = z.looseObject({
   codes: z.record(z.string(), z.number()),
   clamped: z.number().optional(),
   saturated: z.number().optional(),
+  lockouts: z.object({ users: z.number(), unexplained: z.number() }).optional(),
 });
 
 const FIX = 'give a folder written by `ptaload run` (results/<stamp>-<profile>/)';

@@ -84,17 +84,51 @@ export function ptaFailureBreaker(share: number): Breaker {
   );
 }
 
+/** Entra is throttling (50196 per user, 90055/90024 or 429 for the tenant): backing off is not enough. */
+export function throttleBreaker(share: number): Breaker {
+  return shareBreaker(
+    ['throttled'],
+    share,
+    (n, of) =>
+      `stopped: ${n} of the last ${of} replies (${pct(n / of)}) were throttled (AADSTS50196: one user signing in to the app too often; 90055/90024 or HTTP 429: the tenant), above target.breakers.throttledShare ${pct(share)}, although the run cooled users down and paused as asked. Give each user fewer tries (target.pacing.perUserPerMinute, more test users) or lower the rate; the figures of a throttled run measure Entra's protection, not the agents.`,
+  );
+}
+
+/** Distinct users whose first 50053 of the run makes it look like an IP block rather than our lockouts. */
+const SPRAY_USERS = 10;
+/** Users locked although they sent the right password and got no wrong one from us: a few are enough. */
+const SPRAY_UNEXPLAINED = 3;
+
+/**
+ * 50053 is also Entra blocking the load generator's IP as malicious, whatever the password: a one-IP load
+ * test with wrong passwords looks like a password spray. Stop when many distinct users are locked, or a few
+ * that sent the right password and got no wrong password from this run; counts are over the whole run
+ * (each user counts once, the first time). Stateful: make one per run.
+ */
+export function sprayBreaker(): Breaker {
+  let users = 0;
+  let unexplained = 0;
+  return (record) => {
+    users += record.lockouts?.users ?? 0;
+    unexplained += record.lockouts?.unexplained ?? 0;
+    if (users < SPRAY_USERS && unexplained < SPRAY_UNEXPLAINED) return undefined;
+    return `stopped: AADSTS50053 (account locked) came for ${users} distinct user(s) so far, ${unexplained} of them with the right password and no wrong password from this run in the hour before. 50053 is also Entra blocking sign-ins from an IP address it finds malicious, whatever the password, and a load test from one IP with wrong passwords looks like a password spray. Check the failure reason of these sign-ins in the Entra sign-in logs: "Sign-in was blocked because it came from an IP address with malicious activity" is the IP block (wait for it to lift, lower users.wrongPasswordShare, spread the load over more source IPs or shards); "The account is locked…" is smart lockout (unlock the accounts, check the users file's passwords).`;
+  };
+}
+
 /** Lets a target stop the run (a failed hook with stopOnFailure). */
 export function targetBreaker(target: Pick<Target, 'stopReason'>): Breaker {
   return () => target.stopReason?.();
 }
 
-/** The breakers a run gets: config errors always; for a real tenant, lockouts and optionally PTA failures. */
+/** The breakers a run gets: config errors always; for a real tenant, IP blocks, lockouts, throttling and optionally PTA failures. */
 export function breakersFor(profile: Profile, target: Pick<Target, 'stopReason'>): Breaker[] {
   const out: Breaker[] = [configErrorBreaker, targetBreaker(target)];
   const t = profile.target;
   if (t.kind === 'entra') {
-    out.push(lockoutBreaker(t.breakers.lockedShare));
+    // The spray breaker goes first: its explanation of 50053 is the more specific one.
+    out.push(sprayBreaker(), lockoutBreaker(t.breakers.lockedShare));
+    if (t.breakers.throttledShare !== null) out.push(throttleBreaker(t.breakers.throttledShare));
     if (t.breakers.ptaFailureShare !== null) out.push(ptaFailureBreaker(t.breakers.ptaFailureShare));
   }
   return out;

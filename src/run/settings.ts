@@ -6,6 +6,7 @@ import type { LoadedProfile } from '../profile/load.js';
 import { describeLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
+import { lockoutBudget } from '../targets/entra/lockout-budget.js';
 
 /** This harness's share when several run side by side (0-based index). */
 export interface Shard {
@@ -89,7 +90,14 @@ function loadPlan(profile: Profile, o: RunOverrides): LoadPlan {
     timeoutMs: load.timeoutMs,
     wrongPasswordShare: profile.users.wrongPasswordShare,
     ...(profile.target.kind === 'entra'
-      ? { pacing: profile.target.pacing, maxRate: profile.target.maxRate }
+      ? {
+          pacing: {
+            perUserPerMinute: profile.target.pacing.perUserPerMinute,
+            wrongPerUserPerHour: profile.target.pacing.wrongPerUserPerHour,
+            wrongPerUserPerRun: lockoutBudget(profile.target).perUserPerRun,
+          },
+          maxRate: profile.target.maxRate,
+        }
       : {}),
     timeline: profile.agents.timeline,
     stopGraceMs: Math.min(STOP_GRACE_MS, load.timeoutMs),

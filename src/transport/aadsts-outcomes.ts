@@ -10,6 +10,11 @@ const USER_THROTTLE_CODES: readonly number[] = [AADSTS.requestLoop.code];
 const TENANT_THROTTLE_CODES: readonly number[] = [AADSTS.tenantThrottled.code, AADSTS.budgetExceeded.code];
 const THROTTLE_CODES = [...USER_THROTTLE_CODES, ...TENANT_THROTTLE_CODES];
 
+/** A throttle about one user and one app (50196), which that user's rest answers, not the whole run's. */
+export function isUserThrottle(code: number | undefined): boolean {
+  return code !== undefined && USER_THROTTLE_CODES.includes(code);
+}
+
 /** Configuration errors: the AADSTS code and what an administrator should do about it. */
 const EXPLANATIONS: ReadonlyMap<number, string> = new Map<number, string>([
   [

@@ -1,3 +1,4 @@
+/** Per-user pacing of sign-ins and deliberate wrong passwords, so test accounts stay far from any lockout. */
 import { UsersError } from '../errors.js';
 import type { TestUser } from '../protocol/test-user.js';
 
@@ -8,6 +9,12 @@ export interface PacingOptions {
   readonly wrongPerUserPerHour: number;
   /** Share (0..1) of attempts that should carry a wrong password. */
   readonly wrongPasswordShare: number;
+  /**
+   * Wrong passwords one user may get in the whole run (0–255; default 255). With PTA every wrong password
+   * counts towards smart lockout and the on-prem AD, and nobody knows when Entra forgets one, so the run's
+   * total is what must stay below the lowest threshold in play.
+   */
+  readonly wrongPerUserPerRun?: number;
 }
 
 export interface PacedPick {
@@ -21,10 +28,13 @@ const HOUR_MS = 3_600_000;
 
 /** Past this many attempt times, the minute's ring keeps one time per block of attempts (see `UserPacer`). */
 const EXACT_RING = 65_536;
+/** Each round of the rotation shifts which users the wrong passwords fall on (golden-ratio steps). */
+const ROUND_SHIFT = 0.618_033_988_749_895;
 
 /**
- * Chooses who signs in next without ever trying one user more than `perUserPerMinute` times a minute
- * or giving them more than `wrongPerUserPerHour` wrong passwords an hour. Users are served in strict
+ * Chooses who signs in next without ever trying one user more than `perUserPerMinute` times a minute,
+ * or giving them more than `wrongPerUserPerHour` wrong passwords an hour or `wrongPerUserPerRun` in the
+ * run. A user cooling down after a throttle gives up its turns until the cool-down is over. Users are served in strict
  * rotation, so the one at the cursor is always the least recently tried: if it may not go, nobody may,
  * and one check per call suffices (O(1), no allocation; this runs once per sign-in in every worker).
  *
@@ -49,12 +59,17 @@ export class UserPacer {
   /** Per user, the last `wrongPerHour` wrong-password times as ceil(ms) + 1 (0 = never). */
   private readonly wrongs: Uint32Array;
   private readonly wrongPos: Uint8Array;
+  /** Per user, wrong passwords sent in this run (1 byte each), and the most allowed. */
+  private readonly wrongTotal: Uint8Array;
+  private readonly wrongPerRun: number;
+  /** Per user, when a throttle (50196) cool-down ends; allocated on the first one. */
+  private coolUntil: Float64Array | undefined;
   private attempts = 0;
   private cursor = 0;
   private wrongDebt = 0;
   /** Whether the pick `nextIndex` returned last carries a wrong password. */
   wrong = false;
-  /** Wrong passwords that were due but held back because the user had had their hourly share. */
+  /** Wrong passwords that were due but held back because the user had had their share (hourly or per run). */
   withheldWrong = 0;
 
   /** `users` may be just a count: then only `nextIndex` names who goes (workers hold users in shared memory). */
@@ -88,6 +103,19 @@ export class UserPacer {
     this.blocks = new Float64Array(Math.ceil(this.window / this.block) + 2).fill(Number.NEGATIVE_INFINITY);
     this.wrongs = new Uint32Array(count * Math.max(1, wrongPerUserPerHour));
     this.wrongPos = new Uint8Array(wrongPerUserPerHour > 1 ? count : 0);
+    const perRun = opts.wrongPerUserPerRun ?? 255;
+    if (!Number.isInteger(perRun) || perRun < 0 || perRun > 255) {
+      throw new UsersError(`pacing: wrongPerUserPerRun must be a whole number from 0 to 255, got ${perRun}.`);
+    }
+    this.wrongPerRun = perRun;
+    this.wrongTotal = new Uint8Array(wrongPasswordShare > 0 && perRun < 255 ? count : 0);
+  }
+
+  /** A throttle said user `u` signs in too often (AADSTS50196): its turns are skipped until `untilMs`. */
+  coolDown(u: number, untilMs: number): void {
+    if (!(u >= 0 && u < this.count)) return;
+    this.coolUntil ??= new Float64Array(this.count);
+    this.coolUntil[u] = Math.max(this.coolUntil[u]!, untilMs);
   }
 
   /** The most sign-ins per second these users can take under the per-minute limit. */
@@ -115,8 +143,10 @@ export class UserPacer {
     this.attempts = a + 1;
     const u = this.cursor;
     this.cursor = u + 1 === this.count ? 0 : u + 1;
-
     this.wrong = false;
+    // A cooling user's turn passes unused: the rotation (and what the minute's ring knows) stays intact.
+    if (this.coolUntil !== undefined && this.coolUntil[u]! > nowMs) return -1;
+
     // A running debt spreads wrong passwords evenly; capped so a long hold-back cannot release a clump.
     this.wrongDebt = Math.min(this.wrongDebt + this.share, 2);
     if (this.wrongDebt >= 1) {
@@ -127,11 +157,16 @@ export class UserPacer {
         this.withheldWrong++;
       }
     }
+    // Without the shift, a share that divides the user count would hand every wrong password to the same
+    // few users, round after round, until their caps held them all back.
+    if (this.cursor === 0) this.wrongDebt = (this.wrongDebt + ROUND_SHIFT) % 1;
     return u;
   }
 
   private mayGoWrong(u: number, nowMs: number): boolean {
     if (this.wrongPerHour === 0) return false;
+    const capped = this.wrongTotal.length > 0;
+    if (capped && this.wrongTotal[u]! >= this.wrongPerRun) return false;
     const pos = this.wrongPerHour > 1 ? this.wrongPos[u]! : 0;
     const slot = u * this.wrongPerHour + pos;
     const last = this.wrongs[slot]!;
@@ -139,6 +174,7 @@ export class UserPacer {
     if (last !== 0 && last - 1 > nowMs - HOUR_MS) return false;
     this.wrongs[slot] = Math.min(0xffff_fffe, Math.max(0, Math.ceil(nowMs))) + 1;
     if (this.wrongPerHour > 1) this.wrongPos[u] = (pos + 1) % this.wrongPerHour;
+    if (capped) this.wrongTotal[u] = this.wrongTotal[u]! + 1;
     return true;
   }
 }

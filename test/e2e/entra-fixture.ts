@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { TestUser } from '../../src/protocol/test-user.js';
-import { type SimHandle, startSim } from '../../src/sim/server.js';
+import { type SimHandle, type SimOptions, startSim } from '../../src/sim/server.js';
 import { writeUsersCsv } from '../../src/users/csv.js';
 import { generateUsers } from '../../src/users/generate.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -37,7 +37,10 @@ export interface ProfileOptions {
   readonly arrivals?: 'uniform' | 'poisson';
 }
 
-export async function startEntraFixture(userCount: number): Promise<EntraFixture> {
+export async function startEntraFixture(
+  userCount: number,
+  simOptions: SimOptions = {},
+): Promise<EntraFixture> {
   const dir = await tempDir('ptaload-entra-');
   const users = generateUsers({ count: userCount, domain: 'contoso.test', seed: 11 });
   await writeUsersCsv(join(dir, 'users.csv'), users);
@@ -52,6 +55,7 @@ export async function startEntraFixture(userCount: number): Promise<EntraFixture
       { name: 'agent-1', cores: 4 },
       { name: 'agent-2', cores: 4 },
     ],
+    ...simOptions,
   });
   after(() => sim.close());
   return {

@@ -6,10 +6,11 @@ import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { allFiles, startEntraFixture } from './entra-fixture.js';
 
-const fx = await startEntraFixture(150);
+const secret = `S3cret-${randomBytes(12).toString('base64url')}`;
+// A confidential app, as a secret in the environment means: Entra refuses a secret from a public client (700025).
+const fx = await startEntraFixture(150, { app: { type: 'confidential', secret } });
 
 test('a full run against a real-tenant stand-in over TLS: results folder, hooks on the timeline, no secret anywhere', async () => {
-  const secret = `S3cret-${randomBytes(12).toString('base64url')}`;
   const profile = await fx.profile('tenant-run', {
     wrongPasswordShare: '5%',
     target: '  clientSecretEnv: PTALOAD_TEST_SECRET',

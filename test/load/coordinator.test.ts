@@ -158,7 +158,9 @@ test('a run composes pool, timeline and intervals on one clock: time zero after 
   assert.equal(result.workers.length, 2);
   assert.ok(
     notes.some((n) =>
-      n.startsWith('throttled: the target answered 429; all workers paused 1 time(s) for 0.3 s'),
+      n.startsWith(
+        'throttled: the tenant throttled the run (HTTP 429, or AADSTS90055/90024); all workers paused 1 time(s) for 0.3 s',
+      ),
     ),
     notes.join('\n'),
   );

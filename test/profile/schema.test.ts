@@ -189,7 +189,7 @@ load: { phases: [{ duration: 1m, shape: constant, rate: 5/s }] }
   assert.equal(p.target.scope, 'openid profile');
   assert.equal(p.target.maxRate, 20);
   assert.deepEqual(p.target.pacing, { perUserPerMinute: 4, wrongPerUserPerHour: 2 });
-  assert.deepEqual(p.target.breakers, { lockedShare: 0.01, ptaFailureShare: null });
+  assert.deepEqual(p.target.breakers, { lockedShare: 0.01, throttledShare: 0.1, ptaFailureShare: null });
   assert.deepEqual(p.users, { file: 'users.csv', wrongPasswordShare: 0.01 });
   assert.deepEqual(p.agents.list, [], 'a real tenant has no agents unless the profile lists them');
 });

@@ -6,7 +6,14 @@ import { createHistogram } from '../../src/metrics/histogram.js';
 import { type IntervalRecord, type SeriesTag, seriesTag } from '../../src/metrics/types.js';
 import type { Outcome } from '../../src/outcome.js';
 import { parseProfile } from '../../src/profile/load.js';
-import { breakersFor, lockoutBreaker, ptaFailureBreaker, targetBreaker } from '../../src/run/breakers.js';
+import {
+  breakersFor,
+  lockoutBreaker,
+  ptaFailureBreaker,
+  sprayBreaker,
+  targetBreaker,
+  throttleBreaker,
+} from '../../src/run/breakers.js';
 
 let index = 0;
 /** One interval's record and histograms with `counts` replies per outcome. */
@@ -102,4 +109,55 @@ test('a target can stop the run, and real tenants get the lockout (and opt-in PT
     true,
     'config errors always stop',
   );
+});
+
+test('the throttle breaker stops a run that stays throttled, naming the codes and the setting', () => {
+  assert.equal(feed(throttleBreaker(0.1), { success: 95, throttled: 5 }), undefined);
+  const reason = feed(throttleBreaker(0.1), { success: 20, throttled: 10 });
+  assert.match(reason ?? '', /10 of the last 30 replies \(33\.3%\) were throttled \(AADSTS50196/);
+  assert.match(reason ?? '', /throttledShare 10%/);
+});
+
+test('the spray breaker: many distinct locked users, or a few with the right password, point at an IP block', () => {
+  const withLockouts = (users: number, unexplained: number) => {
+    const [record, histograms] = interval({ locked: users, success: 10 });
+    return [{ ...record, lockouts: { users, unexplained } }, histograms] as const;
+  };
+  const quiet = sprayBreaker();
+  assert.equal(quiet(...withLockouts(4, 1)), undefined);
+  assert.equal(quiet(...withLockouts(4, 1)), undefined, '8 users and 2 unexplained: not yet');
+  const reason = quiet(...withLockouts(1, 1));
+  assert.match(
+    reason ?? '',
+    /50053 \(account locked\) came for 9 distinct user\(s\) so far, 3 of them with the right password/,
+  );
+  assert.match(reason ?? '', /failure reason of these sign-ins in the Entra sign-in logs/);
+  assert.match(reason ?? '', /IP address with malicious activity/);
+  const many = sprayBreaker();
+  assert.match(many(...withLockouts(10, 0)) ?? '', /came for 10 distinct user/);
+});
+
+test('an entra run gets the spray breaker before the lockout breaker, and a throttle breaker unless turned off', () => {
+  const base = `name: t
+target: { kind: entra, tenant: contoso.onmicrosoft.com, clientId: 2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa }
+users: { file: users.csv }
+load: { phases: [{ duration: 10s, shape: constant, rate: 1/s }] }
+`;
+  const stop = { stopReason: () => undefined };
+  const all = breakersFor(parseProfile(base, 't.yaml'), stop);
+  const off = breakersFor(
+    parseProfile(
+      base.replace(
+        'clientId: 2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa',
+        'clientId: 2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa, breakers: { throttledShare: null }',
+      ),
+      't.yaml',
+    ),
+    stop,
+  );
+  assert.equal(all.length, off.length + 1);
+  const [record, histograms] = interval({ locked: 10, success: 10 });
+  const spray = { ...record, lockouts: { users: 10, unexplained: 10 } };
+  const first = all.map((b) => b(spray, histograms)).find((r) => r !== undefined);
+  assert.match(first ?? '', /distinct user/, 'the more specific explanation wins');
 });

@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_RATE,
   loadRefusals,
 } from '../../src/targets/entra/interlocks.js';
+import { cloudLockout, lockoutBudget } from '../../src/targets/entra/lockout-budget.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 
@@ -150,5 +151,59 @@ test('load refusals: over the cap, too few users for pacing, too few for the wro
   assert.match(
     loadRefusals({ target: none, profile: wrongShare, userCount: 1000, usersName: 'u' }).join(' '),
     /wrongPerUserPerHour is 0/,
+  );
+});
+
+test('lockout budget: half the lowest threshold in play (10 public, 3 US Government, or lower as the profile says)', () => {
+  assert.equal(cloudLockout('https://login.microsoftonline.com').threshold, 10);
+  assert.equal(cloudLockout('https://login.microsoftonline.us').threshold, 3);
+  const pub = entraProfile('').target as EntraTarget;
+  assert.deepEqual([lockoutBudget(pub).lowest, lockoutBudget(pub).perUserPerRun], [10, 5]);
+  const gov = entraProfile('  authorityHost: usgov').target as EntraTarget;
+  assert.deepEqual([lockoutBudget(gov).lowest, lockoutBudget(gov).perUserPerRun], [3, 1]);
+  const ad = entraProfile('  pacing: { onPremLockoutThreshold: 6 }').target as EntraTarget;
+  assert.deepEqual([lockoutBudget(ad).lowest, lockoutBudget(ad).perUserPerRun], [6, 3]);
+  assert.match(lockoutBudget(ad).why, /on-prem AD lockout threshold 6/);
+});
+
+test('pacing refuses, with the arithmetic, wrong passwords that would reach the lockout threshold', () => {
+  // 5 min at 10/s = 3000 sign-ins; 50 % wrong = 1500 over 150 users = 10 per user: the public threshold.
+  const p = entraProfile('', '[{ duration: 5m, shape: constant, rate: 10/s }]');
+  const wrong = { ...p, users: { ...p.users, wrongPasswordShare: 0.5 } };
+  const t = { ...(p.target as EntraTarget), pacing: { perUserPerMinute: 60, wrongPerUserPerHour: 2 } };
+  const refusals = loadRefusals({ target: t, profile: wrong, userCount: 150, usersName: 'users.csv' });
+  const text = refusals.join(' ');
+  assert.match(text, /users\.wrongPasswordShare 50% of about 3000 sign-ins/);
+  assert.match(
+    text,
+    /about 1500 wrong passwords; over the 150 user\(s\) of users\.csv that is 10 per user in the run, which reaches smart lockout's 10 in the public cloud/,
+  );
+  assert.match(text, /every wrong password counts/);
+  assert.match(text, /at least 300\)/, '1500 / 5 per user');
+
+  // The same load in US Government: a threshold of 3, so at most 1 wrong password per user.
+  const gov = { ...t, authorityHost: 'https://login.microsoftonline.us' };
+  const few = { ...p, users: { ...p.users, wrongPasswordShare: 0.01 } };
+  const govText = loadRefusals({ target: gov, profile: few, userCount: 20, usersName: 'u' }).join(' ');
+  assert.match(
+    govText,
+    /30 wrong passwords; over the 20 user\(s\) of u that is 1\.5 per user.*smart lockout's 3 in the US Government cloud/,
+  );
+  assert.match(
+    govText,
+    /wrongPerUserPerHour 2 would let one user get 2 wrong passwords in an hour/,
+    'hourly 2 of 3 is not well below',
+  );
+  assert.deepEqual(
+    loadRefusals({ target: gov, profile: few, userCount: 3000, usersName: 'u' }).filter((r) =>
+      /lockout/.test(r),
+    ).length,
+    1,
+  );
+
+  const loosened = { ...t, pacing: { ...t.pacing, lockoutThreshold: 20 } };
+  assert.match(
+    loadRefusals({ target: loosened, profile: p, userCount: 1000, usersName: 'u' }).join(' '),
+    /lockoutThreshold 20 is above smart lockout's default of 10.*may only make this guard stricter/,
   );
 });

@@ -87,16 +87,63 @@ test('wrong passwords follow the share but never exceed wrongPerUserPerHour per 
   assert.equal(sent, 7200);
 });
 
-test('a small share spreads wrong passwords evenly', () => {
+test('a small share spreads wrong passwords evenly, and on different users each round', () => {
   const pacer = new UserPacer(users(500), {
     perUserPerMinute: 4,
     wrongPerUserPerHour: 2,
     wrongPasswordShare: 0.02,
   });
   const wrongIdx: number[] = [];
-  for (let i = 0; i < 1000; i++) if (pacer.next(i * 200)!.wrong) wrongIdx.push(i);
-  assert.equal(wrongIdx.length, 20);
+  for (let i = 0; i < 500; i++) if (pacer.next(i * 200)!.wrong) wrongIdx.push(i);
+  assert.equal(wrongIdx.length, 10);
   for (let i = 1; i < wrongIdx.length; i++) assert.equal(wrongIdx[i]! - wrongIdx[i - 1]!, 50);
+
+  // 200 users and 5 %: without a shift, the same 10 users would get every wrong password, every round.
+  const round = new UserPacer(users(200), {
+    perUserPerMinute: 60,
+    wrongPerUserPerHour: 5,
+    wrongPasswordShare: 0.05,
+  });
+  const wrongUsers = new Set<string>();
+  for (let i = 0; i < 800; i++) {
+    const pick = round.next(i * 100)!;
+    if (pick.wrong) wrongUsers.add(pick.user.username);
+  }
+  assert.ok(wrongUsers.size >= 35, `4 rounds spread wrong passwords over ${wrongUsers.size} users`);
+});
+
+test('with PTA every wrong password counts: no user gets more than wrongPerUserPerRun in the run', () => {
+  const pacer = new UserPacer(users(4), {
+    perUserPerMinute: 60,
+    wrongPerUserPerHour: 5,
+    wrongPerUserPerRun: 3,
+    wrongPasswordShare: 0.5,
+  });
+  const wrong = new Map<string, number>();
+  // Five hours at one a second: the hourly cap alone would allow 25 per user.
+  for (let t = 0; t < 5 * 3_600_000; t += 1000) {
+    const pick = pacer.next(t);
+    if (pick?.wrong) wrong.set(pick.user.username, (wrong.get(pick.user.username) ?? 0) + 1);
+  }
+  assert.deepEqual([...wrong.values()], [3, 3, 3, 3]);
+  assert.ok(pacer.withheldWrong > 0);
+});
+
+test('a user cooling down after a throttle gives up its turns; the others go on', () => {
+  const pacer = new UserPacer(users(3), {
+    perUserPerMinute: 60,
+    wrongPerUserPerHour: 0,
+    wrongPasswordShare: 0,
+  });
+  pacer.coolDown(1, 10_000);
+  const early = Array.from({ length: 6 }, (_, i) => pacer.next(i * 100)?.user.username);
+  assert.deepEqual(
+    early,
+    ['u0@contoso.test', undefined, 'u2@contoso.test', 'u0@contoso.test', undefined, 'u2@contoso.test'],
+    "u1's turns pass unused (counted as paced), the others keep theirs",
+  );
+  const later = Array.from({ length: 6 }, (_, i) => pacer.next(20_000 + i * 100)?.user.username);
+  assert.ok(later.includes('u1@contoso.test'), 'and comes back after the cool-down');
 });
 
 test('wrongPerUserPerHour 0 means no wrong passwords at all', () => {

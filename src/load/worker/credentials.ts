@@ -1,6 +1,13 @@
 /** Who signs in next, and with which password: users in turn, a set share deliberately wrong, paced when asked. */
 import { UserPacer } from '../../users/pacing.js';
 
+export interface PacingSpec {
+  readonly perUserPerMinute: number;
+  readonly wrongPerUserPerHour: number;
+  /** Wrong passwords one user may get in the whole run: below the lowest lockout threshold in play. */
+  readonly wrongPerUserPerRun?: number;
+}
+
 /**
  * Hands out the next sign-in's user as an index into the worker's users (no object per pick): `next`
  * returns the index, or −1 when pacing allows nobody right now (the arrival is skipped and counted, never
@@ -9,14 +16,19 @@ import { UserPacer } from '../../users/pacing.js';
 export interface CredentialPicker {
   next(nowMs: number): number;
   readonly wrong: boolean;
+  /** Leave user `user` alone until `untilMs` (Entra said it signs in too often: AADSTS50196). */
+  coolDown(user: number, untilMs: number): void;
 }
+
+/** Golden-ratio phase shift per round of the rotation, so wrong passwords do not fall on the same users. */
+const ROUND_SHIFT = 0.618_033_988_749_895;
 
 export function credentialPicker(opts: {
   readonly users: number;
   readonly wrongPasswordShare: number;
-  readonly pacing?: { readonly perUserPerMinute: number; readonly wrongPerUserPerHour: number };
+  readonly pacing?: PacingSpec;
 }): CredentialPicker {
-  if (opts.users === 0) return { next: () => -1, wrong: false };
+  if (opts.users === 0) return { next: () => -1, wrong: false, coolDown: () => {} };
   if (opts.pacing) {
     const pacer = new UserPacer(opts.users, { ...opts.pacing, wrongPasswordShare: opts.wrongPasswordShare });
     return {
@@ -24,6 +36,7 @@ export function credentialPicker(opts: {
       get wrong() {
         return pacer.wrong;
       },
+      coolDown: (user, untilMs) => pacer.coolDown(user, untilMs),
     };
   }
   return new Rotation(opts.users, opts.wrongPasswordShare);
@@ -32,6 +45,7 @@ export function credentialPicker(opts: {
 class Rotation implements CredentialPicker {
   private i = -1;
   private wrongDebt = 0;
+  private coolUntil: Float64Array | undefined;
   wrong = false;
 
   constructor(
@@ -39,13 +53,30 @@ class Rotation implements CredentialPicker {
     private readonly share: number,
   ) {}
 
-  next(): number {
-    this.i = this.i + 1 === this.count ? 0 : this.i + 1;
+  next(nowMs: number): number {
+    this.step();
+    // No pacer here (the simulator's own runs): a cooling user is simply passed over for the next one.
+    if (this.coolUntil !== undefined && this.coolUntil[this.i]! > nowMs) this.step();
     // A running debt spreads wrong passwords evenly instead of in clumps.
     this.wrongDebt += this.share;
     this.wrong = this.wrongDebt >= 1;
     if (this.wrong) this.wrongDebt -= 1;
     return this.i;
+  }
+
+  coolDown(user: number, untilMs: number): void {
+    this.coolUntil ??= new Float64Array(this.count);
+    if (user >= 0 && user < this.count) this.coolUntil[user] = Math.max(this.coolUntil[user]!, untilMs);
+  }
+
+  private step(): void {
+    if (this.i + 1 < this.count) {
+      this.i++;
+      return;
+    }
+    this.i = 0;
+    // Without the shift, a share that divides the user count hands every wrong password to the same users.
+    this.wrongDebt = (this.wrongDebt + ROUND_SHIFT) % 1;
   }
 }
 
@@ -53,8 +84,9 @@ class Rotation implements CredentialPicker {
 export const WRONG_SUFFIX = '#wrong';
 
 /**
- * The same wrong password for a user every time: smart lockout does not count a repeated wrong password
- * again, which keeps deliberate failures from locking test accounts.
+ * A wrong password for a user: the same one every time. With PTA that makes it no safer (every wrong
+ * password counts towards smart lockout, repeats included, and is a failed logon at the domain controller);
+ * the pacer's per-user limits are what keep accounts from locking.
  */
 export function wrongPassword(password: string): string {
   return `${password}${WRONG_SUFFIX}`;

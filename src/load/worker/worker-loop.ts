@@ -3,10 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { IntervalRecorder } from '../../metrics/recorder.js';
 import { TENANT } from '../../metrics/types.js';
+import { isUserThrottle } from '../../transport/aadsts-outcomes.js';
 import { ArrivalSchedule, type SchedulePhase } from '../schedule/arrival-schedule.js';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../worker-protocol.js';
 import { maxInFlight } from './admission.js';
 import { type CredentialPicker, credentialPicker } from './credentials.js';
+import { LockWatch } from './lock-watch.js';
 import { SendCap } from './send-cap.js';
 import type { SignInClient, SignInExchange } from './signin-client.js';
 import { type SignInRow, SignInSampler, SUCCESS_SAMPLE } from './signin-rows.js';
@@ -19,6 +21,10 @@ import { UserTable } from './user-table.js';
 const ARRIVALS_PER_TURN = 2000;
 /** How long to back off after a 429 that did not say (Retry-After absent or unreadable). */
 const DEFAULT_RETRY_AFTER_S = 5;
+/** Tenant throttles (AADSTS90055, 90024) carry no Retry-After: the whole run backs off this long. */
+const TENANT_THROTTLE_PAUSE_S = 30;
+/** A user Entra found in a "client request loop" (AADSTS50196) rests this long. */
+const USER_COOL_DOWN_MS = 120_000;
 
 /** Timers the loop sleeps with; tests give fake ones that a fake clock drives. */
 export interface LoopTimers {
@@ -49,6 +55,7 @@ export class WorkerLoop {
   private readonly recorder = new IntervalRecorder();
   private readonly schedule: ArrivalSchedule;
   private readonly picker: CredentialPicker;
+  private readonly lockWatch: LockWatch;
   private readonly users: UserTable;
   private readonly client: SignInClient;
   private readonly sampler: SignInSampler;
@@ -99,6 +106,7 @@ export class WorkerLoop {
       wrongPasswordShare: task.wrongPasswordShare,
       ...(task.pacing ? { pacing: task.pacing } : {}),
     });
+    this.lockWatch = new LockWatch(this.users.count);
     this.sampler = new SignInSampler(task.schedule.seed, task.correlation === 'all' ? 1 : SUCCESS_SAMPLE);
     this.cap = task.sendCap ? new SendCap(task.sendCap) : undefined;
     this.limit = maxInFlight(task.request.connections);
@@ -224,7 +232,9 @@ export class WorkerLoop {
     this.recorder.noteSent(slipMs > 0 ? Math.round(slipMs * 1000) : 0, slipMs > this.task.lateThresholdMs);
     this.sent++;
     this.inFlight++;
-    this.client.send(user, this.picker.wrong, sequence, intendedMs, this.sampler.keeps(sequence));
+    const wrong = this.picker.wrong;
+    if (wrong) this.lockWatch.sentWrong(user, nowMs);
+    this.client.send(user, wrong, sequence, intendedMs, this.sampler.keeps(sequence));
   }
 
   private readonly onReply = (x: SignInExchange): void => {
@@ -238,7 +248,8 @@ export class WorkerLoop {
     this.recorder.record(x.agent ?? TENANT, c.outcome, latencyUs);
     if (c.code !== undefined) this.recorder.noteCode(c.code);
     if (c.outcome !== 'success' || x.keepIds) this.writeDown(x, latencyUs);
-    if (c.outcome === 'throttled') this.onThrottled(done, c.retryAfterS ?? DEFAULT_RETRY_AFTER_S);
+    if (c.outcome === 'throttled') this.onThrottled(done, x);
+    else if (c.outcome === 'locked') this.onLocked(done, x);
     this.maybeDone();
   };
 
@@ -256,9 +267,22 @@ export class WorkerLoop {
     });
   }
 
-  private onThrottled(nowMs: number, retryAfterS: number): void {
+  /** 50196 is about this user and this app: the user rests. Anything else is the tenant: everyone pauses. */
+  private onThrottled(nowMs: number, x: SignInExchange): void {
+    const c = x.classified;
+    if (isUserThrottle(c.code)) {
+      this.picker.coolDown(x.user, nowMs + USER_COOL_DOWN_MS);
+      return;
+    }
+    const retryAfterS =
+      c.retryAfterS ?? (c.code === undefined ? DEFAULT_RETRY_AFTER_S : TENANT_THROTTLE_PAUSE_S);
     this.pausedUntilMs = Math.max(this.pausedUntilMs, nowMs + retryAfterS * 1000);
     this.post({ type: 'throttled', retryAfterS });
+  }
+
+  private onLocked(nowMs: number, x: SignInExchange): void {
+    const unexplained = this.lockWatch.locked(x.user, x.wrong, nowMs);
+    if (unexplained !== undefined) this.recorder.noteLockout(unexplained);
   }
 
   private maybeDone(): void {

@@ -3,6 +3,7 @@ import { formatRate } from '../../profile/quantities.js';
 import { RateCurve } from '../../profile/rate-curve.js';
 import type { EntraTarget, Profile } from '../../profile/schema.js';
 import { type FirstHop, proxiedNote } from './first-hop.js';
+import { lockoutRefusals } from './lockout-budget.js';
 
 /** The cap on a real tenant's sign-in rate unless `--max-rate` raises it (the schema's default too). */
 export const DEFAULT_MAX_RATE = 20;
@@ -74,6 +75,7 @@ export function loadRefusals(input: Omit<InterlockInput, 'hop' | 'confirmFlag'>)
       `${usersName} has ${userCount} user(s); at ${perUserPerMinute} sign-in(s) per user per minute they carry at most ${formatRate((userCount * perUserPerMinute) / 60)}, but the load peaks at ${formatRate(peak)}, which needs at least ${needed} users (${formatRate(peak)} × 60 / ${perUserPerMinute}). Add test users, lower the rate, or raise target.pacing.perUserPerMinute (slowly: each try of a user counts towards anomaly detection).`,
     );
   }
+  out.push(...lockoutRefusals(input));
   const share = profile.users.wrongPasswordShare;
   if (share > 0) {
     const curve = new RateCurve(profile.load.phases);
@@ -88,7 +90,7 @@ export function loadRefusals(input: Omit<InterlockInput, 'hop' | 'confirmFlag'>)
       const wrongNeeded = Math.ceil(wrong / wrongPerUserPerHour - 1e-9);
       if (userCount < wrongNeeded) {
         out.push(
-          `users.wrongPasswordShare ${pct(share)} means about ${Math.ceil(wrong)} wrong passwords in the busiest hour; at ${wrongPerUserPerHour} per user per hour (far below smart lockout) that needs at least ${wrongNeeded} users, and ${usersName} has ${userCount}. Add test users or lower the share.`,
+          `users.wrongPasswordShare ${pct(share)} means about ${Math.ceil(wrong)} wrong passwords in the busiest hour; at ${wrongPerUserPerHour} per user per hour that needs at least ${wrongNeeded} users, and ${usersName} has ${userCount}. Add test users or lower the share.`,
         );
       }
     }
