@@ -95,5 +95,13 @@ export function capacityChart(doc: PlanDocument): string {
     xUnit: 'agents',
     hLines,
     markers: capacityMarkers(doc),
+    // Beyond the largest count measured the curve is the model's guess: shaded and said so.
+    ...(max < plan.input.maxAgents
+      ? {
+          xBands: [
+            { from: max, to: plan.input.maxAgents, label: `extrapolated beyond ${max} measured agents` },
+          ],
+        }
+      : {}),
   });
 }

@@ -40,6 +40,8 @@ tr.fail td { background:#fff8f7; }
 figure.chart { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
 figure.chart figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
 figure.chart svg { width:100%; height:auto; display:block; }
+.xband rect { fill:#59636e; opacity:.07; }
+.xband text { font-size:11.5px; fill:var(--muted); font-style:italic; }
 figure.heatmap { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }
 figure.heatmap figcaption { font-weight:600; font-size:14px; margin-bottom:4px; }
 figure.heatmap svg { width:100%; height:auto; display:block; }

@@ -42,6 +42,8 @@ export interface ChartOptions {
   readonly stacked?: boolean;
   readonly markers?: readonly ChartMarker[];
   readonly hLines?: readonly { readonly y: number; readonly label: string; readonly color: string }[];
+  /** Shaded x ranges behind the lines, labelled at the top (e.g. where a fit is extrapolated). */
+  readonly xBands?: readonly { readonly from: number; readonly to: number; readonly label: string }[];
   /** Cap the y axis here (what matters, e.g. the need): lines above it are clipped, not allowed to squash the rest. */
   readonly yMax?: number;
   readonly width?: number;
@@ -98,6 +100,15 @@ export function chart(series: readonly ChartSeries[], o: ChartOptions): string {
     `<text class="label" x="14" y="${M.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${M.top + plotH / 2})">${escapeHtml(o.yLabel)}</text>`,
   );
 
+  for (const b of o.xBands ?? []) {
+    const x1 = r(X(Math.max(b.from, xScale.min)));
+    const x2 = r(X(Math.min(b.to, xScale.max)));
+    if (x2 <= x1) continue;
+    parts.push(
+      `<g class="xband"><title>${escapeHtml(b.label)}</title><rect x="${x1}" y="${M.top}" width="${r(x2 - x1)}" height="${plotH}"/>` +
+        `<text x="${r((x1 + x2) / 2)}" y="${M.top + 14}" text-anchor="middle">${escapeHtml(b.label)}</text></g>`,
+    );
+  }
   const clip = `clip-${escapeHtml(o.id)}`;
   parts.push(
     `<clipPath id="${clip}"><rect x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}"/></clipPath><g clip-path="url(#${clip})">`,

@@ -203,6 +203,8 @@ test('plan.md and plan.html carry the recommendation, the curve, the knees and e
   );
   assert.equal(data.series[0]!.points.length, 40);
   assert.match(html, /tenant limit: 40 agents/);
+  // Past the 3 agents measured, the curve is extrapolated: the chart shades that range and says so.
+  assert.match(html, /<g class="xband"><title>extrapolated beyond 3 measured agents<\/title>/);
   assert.match(html, new RegExp(`peak \\+ 25 % headroom = ${(1500).toLocaleString('en-US')}/s`));
   const md = renderPlanMarkdown(doc);
   for (const line of doc.summary) assert.ok(md.includes(line.replaceAll('*', '\\*').slice(0, 40)), line);
