@@ -20,6 +20,8 @@ export const agentSpecSchema = z.strictObject({
   errorRate: rate.optional(),
   /** The real agent's host name (profiles carry it for hooks); the sim ignores it. */
   host: z.string().optional(),
+  /** The agent's GUID in the sign-in logs; the sim derives one from the name when absent (simAgentId). */
+  agentId: z.string().optional(),
 });
 /** One agent as a user or the harness describes it. */
 export type SimAgentSpec = z.infer<typeof agentSpecSchema>;

@@ -6,12 +6,15 @@ import {
   type SimAgentSpec,
   type VersionProfile,
 } from '../protocol/agent-spec.js';
+import { simAgentId } from '../protocol/graph-signin.js';
 
 export type AgentState = 'active' | 'draining' | 'crashed' | 'removed' | 'degraded';
 
 /** What `GET /_sim/agents` shows for one agent. `slowFactor`/`errorRate` are what it runs at now. */
 export interface AgentView {
   readonly name: string;
+  /** The GUID the sign-in logs name it by. */
+  readonly agentId: string;
   readonly version: string;
   readonly site: string;
   readonly cores: number;
@@ -83,6 +86,7 @@ export class Agent {
   view(): AgentView {
     return {
       name: this.name,
+      agentId: this.spec.agentId,
       version: this.spec.version,
       site: this.spec.site,
       cores: this.spec.cores,
@@ -107,5 +111,6 @@ function resolveSpec(spec: SimAgentSpec): Agent['spec'] {
     site: spec.site ?? DEFAULT_SITE,
     slowFactor: spec.slowFactor ?? 1,
     errorRate: spec.errorRate ?? 0,
+    agentId: (spec.agentId ?? simAgentId(spec.name)).toLowerCase(),
   };
 }

@@ -58,6 +58,16 @@ export interface DirectoryCapacity {
   readonly serviceTimeMs: number;
 }
 
+/** An app registration allowed to ask for Graph tokens, and the application permissions consented to it. */
+export interface GraphAppRegistration {
+  readonly clientId: string;
+  readonly secret?: string;
+  /** PEM of the certificate uploaded to the app (its public key checks client assertions). */
+  readonly certificatePem?: string;
+  /** Default: the sign-in log permission. */
+  readonly permissions?: readonly string[];
+}
+
 export interface SimOptions {
   readonly host?: string;
   readonly port?: number;
@@ -103,8 +113,23 @@ export interface SimOptions {
   readonly maxAgents?: number;
   readonly directory?: DirectoryCapacity;
   readonly clock?: Clock;
-  /** How many of the latest sign-ins the sim keeps for `GET /_sim/signins` (default 100,000). */
+  /** How many of the latest sign-ins the sim keeps for `GET /_sim/signins` and its sign-in logs (default 100,000). */
   readonly signInRecord?: number;
+  /** Name no agent in token replies, as Entra does (the harness then keys every live figure `tenant`). */
+  readonly omitAgentHeader?: boolean;
+  /** Microsoft Graph beside the authority: the sign-in logs, and the apps that may read them. */
+  readonly graph?: {
+    readonly apps?: readonly GraphAppRegistration[];
+    readonly ingestionDelayMs?: number;
+    readonly throttle?: {
+      readonly requests: number;
+      readonly windowMs: number;
+      readonly retryAfterS: number;
+    };
+    readonly pageSize?: number;
+    readonly tokenLifetimeS?: number;
+    readonly ropcEventType?: 'nonInteractiveUser' | 'interactiveUser';
+  };
   /** Human-readable progress lines (never passwords). */
   readonly logger?: (line: string) => void;
 }

@@ -9,6 +9,7 @@ import {
   userRealmV1,
 } from './discovery.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
+import { GraphSignInLogs } from './graph-signins.js';
 import { sendJson } from './json-reply.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 import type { UserDirectory } from './user-directory.js';
@@ -25,11 +26,12 @@ export interface Routes {
   readonly discovery: DiscoveryContext;
   readonly users: UserDirectory;
   readonly stamp: Stamp;
+  readonly graph: GraphSignInLogs;
 }
 
 /** The sim's URL space: the token endpoint first (the hot path), then admin, then discovery. */
 export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) => void {
-  const { endpoint, admin, discovery, users, stamp } = r;
+  const { endpoint, admin, discovery, users, stamp, graph } = r;
   const known = (s: string) =>
     s === discovery.tenant || s === 'common' || s === 'organizations' || users.isVerifiedDomain(s);
   return (req, res) => {
@@ -46,6 +48,7 @@ export function route(r: Routes): (req: IncomingMessage, res: ServerResponse) =>
     }
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     if (path.startsWith('/_sim/')) return admin.handle(req, res, path, query);
+    if (GraphSignInLogs.serves(path)) return graph.handle(req, res, path, query);
     req.resume();
     if (req.method !== 'GET') {
       return sendJson(res, 405, {

@@ -12,16 +12,29 @@ export interface SelfSignedCert {
 }
 
 export function makeSelfSignedCert(
-  opts: { hosts?: readonly string[]; commonName?: string; days?: number; now?: Date } = {},
+  opts: {
+    hosts?: readonly string[];
+    commonName?: string;
+    days?: number;
+    now?: Date;
+    key?: 'ec' | 'rsa';
+  } = {},
 ): SelfSignedCert {
   const hosts = opts.hosts ?? ['127.0.0.1', 'localhost'];
   const now = opts.now ?? new Date();
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // RSA for app certificates (Entra signs client assertions with RS256); EC P-256 for the sim's TLS.
+  const { publicKey, privateKey } =
+    opts.key === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const name = seq(set(seq(oid('2.5.4.3'), utf8(opts.commonName ?? 'ptaload sim'))));
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + (opts.days ?? 365) * 24 * 60 * 60 * 1000);
-  const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
+  const signatureAlg =
+    opts.key === 'rsa'
+      ? seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00])) // sha256WithRSAEncryption, NULL
+      : seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
 
   const sans = hosts.map((h) => (isIP(h) ? tlv(0x87, ipBytes(h)) : tlv(0x82, Buffer.from(h, 'ascii'))));
   const extensions = seq(
@@ -33,7 +46,7 @@ export function makeSelfSignedCert(
   const tbs = seq(
     tlv(0xa0, integer(Buffer.from([2]))), // v3
     integer(serial()),
-    ecdsaSha256,
+    signatureAlg,
     name,
     seq(time(notBefore), time(notAfter)),
     name,
@@ -41,7 +54,7 @@ export function makeSelfSignedCert(
     tlv(0xa3, extensions),
   );
   const signature = sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' });
-  const der = seq(tbs, ecdsaSha256, bitString(signature, 0));
+  const der = seq(tbs, signatureAlg, bitString(signature, 0));
   return {
     certPem: pem('CERTIFICATE', der),
     keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -11,6 +11,8 @@ import { AdminApi } from './admin-api.js';
 import { AgentPool } from './agent-pool.js';
 import { ClientAuth } from './client-auth.js';
 import { Stamp } from './entra-errors.js';
+import { GraphApps } from './graph-app.js';
+import { GRAPH_LOG_DEFAULTS, GraphSignInLogs } from './graph-signins.js';
 import { SmartLockout } from './lockout.js';
 import { OnPremLockout } from './on-prem-lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
@@ -46,6 +48,11 @@ export interface SimHandle {
   readonly counters: SimCounters;
   readonly lockout: SmartLockout;
   readonly queueDepth: () => number;
+  /** The simulated Graph: mint a token directly (tests of expired or under-privileged tokens), count requests. */
+  readonly graph: {
+    issue(appId: string, roles: readonly string[], lifetimeS: number): Record<string, unknown>;
+    readonly requests: number;
+  };
   close(): Promise<void>;
 }
 
@@ -80,6 +87,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const wheel = new TimerWheel();
   const stamp = new Stamp(clock);
   const signIns = new SignInRecord(options.signInRecord ?? DEFAULT_SIGNIN_CAPACITY);
+  const graphApps = new GraphApps(options.graph?.apps ?? [], clock, options.graph?.tokenLifetimeS);
 
   const tls = options.tls
     ? makeSelfSignedCert({ hosts: [...new Set(['127.0.0.1', 'localhost', options.host ?? DEFAULTS.host])] })
@@ -110,6 +118,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     stamp,
     clock,
     signIns,
+    omitAgentHeader: options.omitAgentHeader ?? false,
+    // Only a tenant with log-reading apps answers client credentials; otherwise the grant stays unsupported.
+    ...(options.graph?.apps?.length ? { graphApps } : {}),
+    origin: () => url,
   });
   const dispatcher = new Dispatcher({
     wheel,
@@ -152,7 +164,19 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   endpoint.ipBlock = options.ipBlock ?? false;
   const discovery = { base: url, tenant, domain };
 
-  server.on('request', route({ endpoint, admin, discovery, users, stamp }));
+  const graphLogs = new GraphSignInLogs(
+    signIns,
+    graphApps,
+    clock,
+    {
+      ingestionDelayMs: options.graph?.ingestionDelayMs ?? GRAPH_LOG_DEFAULTS.ingestionDelayMs,
+      throttle: options.graph?.throttle ?? GRAPH_LOG_DEFAULTS.throttle,
+      pageSize: options.graph?.pageSize ?? GRAPH_LOG_DEFAULTS.pageSize,
+      ropcEventType: options.graph?.ropcEventType ?? GRAPH_LOG_DEFAULTS.ropcEventType,
+    },
+    () => url,
+  );
+  server.on('request', route({ endpoint, admin, discovery, users, stamp, graph: graphLogs }));
 
   log(
     `listening on ${url} (tenant ${tenant}, domain ${domain}, ${users.size} users, ` +
@@ -171,6 +195,12 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     counters,
     lockout,
     queueDepth,
+    graph: {
+      issue: (appId, roles, lifetimeS) => graphApps.issue(appId, roles, lifetimeS),
+      get requests() {
+        return graphLogs.requests;
+      },
+    },
     close: () =>
       new Promise<void>((resolve) => {
         dispatcher.stop();

@@ -21,6 +21,8 @@ export interface SignInEntry {
   readonly agent?: string;
 }
 
+import type { LoggedSignIn } from './graph-signins.js';
+
 export const DEFAULT_SIGNIN_CAPACITY = 100_000;
 
 export class SignInRecord {
@@ -31,6 +33,10 @@ export class SignInRecord {
   private readonly at: Float64Array;
   private readonly status: Uint16Array;
   private readonly code: Int32Array;
+  private readonly started: Float64Array;
+  private readonly app: string[];
+  private readonly ip: string[];
+  private readonly agentId: (string | undefined)[];
   private next = 0;
   private size = 0;
 
@@ -44,10 +50,26 @@ export class SignInRecord {
     this.at = new Float64Array(capacity);
     this.status = new Uint16Array(capacity);
     this.code = new Int32Array(capacity);
+    this.started = new Float64Array(capacity);
+    this.app = new Array<string>(capacity);
+    this.ip = new Array<string>(capacity);
+    this.agentId = new Array<string | undefined>(capacity);
   }
 
   add(e: SignInEntry): void {
-    this.put(e.correlationId, e.requestId, e.at, e.userPrincipalName, e.status, e.errorCode, e.agent);
+    this.put(
+      e.correlationId,
+      e.requestId,
+      e.at,
+      e.userPrincipalName,
+      e.status,
+      e.errorCode,
+      e.agent,
+      e.at,
+      '',
+      '',
+      undefined,
+    );
   }
 
   /** `add` without an object: the token endpoint calls this once per reply. */
@@ -59,8 +81,16 @@ export class SignInRecord {
     status: number,
     errorCode: number,
     agent: string | undefined,
+    startedAt: number,
+    appId: string,
+    ip: string,
+    agentId: string | undefined,
   ): void {
     const i = this.next;
+    this.started[i] = startedAt;
+    this.app[i] = appId;
+    this.ip[i] = ip;
+    this.agentId[i] = agentId;
     this.correlation[i] = correlationId;
     this.request[i] = requestId;
     this.at[i] = at;
@@ -85,6 +115,25 @@ export class SignInRecord {
       out.push(this.entry(i));
     }
     return out;
+  }
+
+  /** Every sign-in held, newest first, as the simulated sign-in logs serve them. */
+  *newestFirst(): Generator<LoggedSignIn> {
+    for (let n = 0; n < this.size; n++) {
+      const i = (this.next - 1 - n + this.capacity) % this.capacity;
+      const agentId = this.agentId[i];
+      yield {
+        correlationId: this.correlation[i]!,
+        requestId: this.request[i]!,
+        startedAt: this.started[i]!,
+        at: this.at[i]!,
+        userPrincipalName: this.user[i]!,
+        appId: this.app[i]!,
+        ip: this.ip[i]!,
+        errorCode: this.code[i]!,
+        ...(agentId !== undefined ? { agentId } : {}),
+      };
+    }
   }
 
   /** Sign-ins held right now. */

@@ -5,6 +5,7 @@ import { AADSTS, type AadstsCode } from '../protocol/aadsts.js';
 import type { Agent } from './agent.js';
 import type { ClientAuth } from './client-auth.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
+import type { GraphApps } from './graph-app.js';
 import type { SmartLockout } from './lockout.js';
 import type { OnPremLockout } from './on-prem-lockout.js';
 import type { Clock } from './options.js';
@@ -45,9 +46,19 @@ export class SignIn extends Validation {
     readonly accepted: Accepted,
     readonly clientRequestId: string | undefined,
     readonly echoId: boolean,
+    readonly log: LogContext,
   ) {
     super();
   }
+}
+
+/** What the sign-in logs keep of a request besides its answer: who, from where, for which app, since when. */
+export interface LogContext {
+  readonly upn: string;
+  readonly appId: string;
+  readonly ip: string;
+  /** Epoch ms the request arrived. */
+  readonly startedAt: number;
 }
 
 export interface TokenEndpointDeps {
@@ -65,6 +76,12 @@ export interface TokenEndpointDeps {
   readonly clock: Clock;
   /** Every answer is written here, as Entra's sign-in logs would keep it. */
   readonly signIns?: SignInRecord;
+  /** Like Entra, name no agent in replies (the harness then keys every figure `tenant`). */
+  readonly omitAgentHeader?: boolean;
+  /** Client credentials for Graph (the sign-in log API); absent: that grant is unsupported. */
+  readonly graphApps?: GraphApps;
+  /** `scheme://host:port`, for the token URL a client assertion must name. */
+  readonly origin?: () => string;
 }
 
 /**
@@ -98,7 +115,15 @@ export class TokenEndpoint {
   /** Anything but POST on a token endpoint (Entra: 900561). */
   refuseMethod(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
-    this.fail(res, AADSTS.postOnly, { method: req.method ?? 'GET' }, header(req, 'client-request-id'), false);
+    this.fail(
+      res,
+      AADSTS.postOnly,
+      { method: req.method ?? 'GET' },
+      header(req, 'client-request-id'),
+      false,
+      undefined,
+      undefined,
+    );
   }
 
   /** The dispatcher's verdict on a sign-in becomes the reply. */
@@ -108,9 +133,8 @@ export class TokenEndpoint {
     s.res = null;
     s.password = '';
     if (res === null) return;
-    const name = agent?.name;
-    if (verdict === 'checked') this.afterPasswordCheck(res, s, password, name);
-    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, name, s.accepted.user.username);
+    if (verdict === 'checked') this.afterPasswordCheck(res, s, password, agent);
+    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
   };
 
   private process(
@@ -120,13 +144,47 @@ export class TokenEndpoint {
     form: Form,
     api: TokenApi,
   ): void {
-    this.d.counters.requests++;
     const cri = header(req, 'client-request-id');
     const echo = header(req, 'return-client-request-id')?.toLowerCase() === 'true';
+    if (this.d.graphApps && first(form.grant_type) === 'client_credentials') {
+      this.clientCredentials(res, tenantSegment, form, cri, echo);
+      return;
+    }
+    this.d.counters.requests++;
+    const log: LogContext = {
+      upn: usernameOf(form),
+      appId: first(form.client_id) ?? '',
+      ip: req.socket.remoteAddress ?? '',
+      startedAt: this.d.clock.now(),
+    };
     const checked = this.check(tenantSegment, form, api);
-    if ('entry' in checked)
-      this.fail(res, checked.entry, checked.vars, cri, echo, undefined, usernameOf(form));
-    else this.dispatcher.submit(new SignIn(res, checked.password, checked, cri, echo));
+    if ('entry' in checked) this.fail(res, checked.entry, checked.vars, cri, echo, undefined, log);
+    else this.dispatcher.submit(new SignIn(res, checked.password, checked, cri, echo, log));
+  }
+
+  /** An app-only token for Graph (the simulated sign-in logs), as Entra's client-credentials grant answers. */
+  private clientCredentials(
+    res: ServerResponse,
+    tenantSegment: string,
+    form: Form,
+    cri: string | undefined,
+    echo: boolean,
+  ): void {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) if (typeof first(v) === 'string') params.set(k, first(v)!);
+    const tokenUrl = `${this.d.origin?.() ?? ''}/${tenantSegment}/oauth2/v2.0/token`;
+    const reply = this.d.graphApps!.clientCredentials(params, tokenUrl);
+    if (!reply.ok) {
+      const ids = replyIds(cri);
+      const body = JSON.stringify(errorBody(reply.entry, reply.vars ?? {}, ids, this.d.stamp.now()));
+      res.writeHead(reply.status, replyHeaders(ids.traceId, reply.entry.code, cri, echo, undefined, body));
+      res.end(body);
+      return;
+    }
+    const body = JSON.stringify(reply.body);
+    const ids = replyIds(cri);
+    res.writeHead(200, replyHeaders(ids.traceId, 0, cri, echo, undefined, body));
+    res.end(body);
   }
 
   /** Everything Entra decides before any agent is asked, in Entra's order. */
@@ -185,12 +243,7 @@ export class TokenEndpoint {
    * The agent took the password to AD: AD's own lockout first (a locked AD account refuses even the right
    * password), then the password, then what the account may do (AD expiry, MFA, Conditional Access).
    */
-  private afterPasswordCheck(
-    res: ServerResponse,
-    s: SignIn,
-    password: string,
-    agent: string | undefined,
-  ): void {
+  private afterPasswordCheck(res: ServerResponse, s: SignIn, password: string, agent: Agent | null): void {
     const { user } = s.accepted;
     const { lockout, onPremLockout } = this.d;
     let entry: AadstsCode | undefined;
@@ -206,7 +259,7 @@ export class TokenEndpoint {
       entry = STATE_ERRORS[user.state];
     }
     if (entry !== undefined) {
-      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent, user.username);
+      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
       return;
     }
     const lifetime = 3600 + Math.floor(Math.random() * 1800);
@@ -218,9 +271,27 @@ export class TokenEndpoint {
         : this.d.minter.replyV1(user, grant, now, lifetime, resource);
     this.d.counters.count(0);
     const ids = replyIds(s.clientRequestId);
-    this.d.signIns?.put(ids.correlationId, ids.traceId, now, user.username, 200, 0, agent);
-    res.writeHead(200, replyHeaders(ids.traceId, 0, s.clientRequestId, s.echoId, agent, body));
+    const l = s.log;
+    this.d.signIns?.put(
+      ids.correlationId,
+      ids.traceId,
+      now,
+      user.username,
+      200,
+      0,
+      agent?.name,
+      l.startedAt,
+      l.appId,
+      l.ip,
+      agent?.spec.agentId,
+    );
+    res.writeHead(200, replyHeaders(ids.traceId, 0, s.clientRequestId, s.echoId, this.shown(agent), body));
     res.end(body);
+  }
+
+  /** The agent a reply names in its header: none when the tenant behaves like Entra. */
+  private shown(agent: Agent | null): string | undefined {
+    return this.d.omitAgentHeader ? undefined : agent?.name;
   }
 
   private fail(
@@ -229,22 +300,30 @@ export class TokenEndpoint {
     vars: Readonly<Record<string, string>>,
     cri: string | undefined,
     echo: boolean,
-    agent?: string,
-    upn = '',
+    agent: Agent | undefined,
+    log: LogContext | undefined,
   ): void {
     const ids = replyIds(cri);
     const body = JSON.stringify(errorBody(entry, vars, ids, this.d.stamp.now()));
     this.d.counters.count(entry.code);
+    const now = this.d.clock.now();
     this.d.signIns?.put(
       ids.correlationId,
       ids.traceId,
-      this.d.clock.now(),
-      upn,
+      now,
+      log?.upn ?? '',
       entry.status,
       entry.code,
-      agent,
+      agent?.name,
+      log?.startedAt ?? now,
+      log?.appId ?? '',
+      log?.ip ?? '',
+      agent?.spec.agentId,
     );
-    res.writeHead(entry.status, replyHeaders(ids.traceId, entry.code, cri, echo, agent, body));
+    res.writeHead(
+      entry.status,
+      replyHeaders(ids.traceId, entry.code, cri, echo, this.shown(agent ?? null), body),
+    );
     res.end(body);
   }
 }
@@ -270,8 +349,12 @@ const STATE_ERRORS: Readonly<Record<DirectoryUser['state'], AadstsCode | undefin
 };
 
 function usernameOf(form: Form): string {
-  const v = form.username;
-  return (Array.isArray(v) ? v[0] : v) ?? '';
+  return first(form.username) ?? '';
+}
+
+/** A form field as Entra reads it: the first of repeated values. */
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
