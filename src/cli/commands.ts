@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerAttribute } from './attribute.js';
 import { register as registerCompare } from './compare.js';
 import { addHelpExamples } from './help-examples.js';
 import { register as registerKube } from './kube.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerSim(program);
   registerReport(program);
   registerCompare(program);
+  registerAttribute(program);
   registerPreflight(program);
   addHelpExamples(program);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, rate, share, show } from './quantities.js';
+import { duration, GUID_PATTERN, name, rate, share, show } from './quantities.js';
 
 /** A 4-core agent validates about 350 passwords/s (Microsoft: 300-400 on 4 cores, 16 GB). */
 const CAPACITY_PER_4_CORES = 350;
@@ -18,11 +18,23 @@ export const agentSpecSchema = z
       .meta({ description: "Version label, e.g. '1.5.193.0' (quote it)." }),
     site: name('a site name').default('default').meta({ description: 'Site or datacenter label, e.g. dc1.' }),
     host: z.string().min(1).optional().meta({ description: 'Host name, for real-tenant hooks ({host}).' }),
+    agentId: z
+      .string()
+      .regex(GUID_PATTERN, {
+        error: (iss) =>
+          `expected the agent's GUID (from its registry, see the PTA FAQ), got ${show(iss.input)}`,
+      })
+      .optional()
+      .meta({
+        description:
+          "The agent's GUID as Entra's sign-in logs name it; lets `ptaload attribute` name the agent.",
+      }),
   })
-  .transform(({ capacity, host, ...rest }) => ({
+  .transform(({ capacity, host, agentId, ...rest }) => ({
     ...rest,
     capacity: capacity ?? (CAPACITY_PER_4_CORES * rest.cores) / 4,
     ...(host === undefined ? {} : { host }),
+    ...(agentId === undefined ? {} : { agentId: agentId.toLowerCase() }),
   }));
 
 const mode = z.enum(['drain', 'crash'], {

@@ -12,6 +12,13 @@ export const RESULTS_FILES = {
   summary: 'summary.json',
   markdown: 'report.md',
   html: 'report.html',
+  /** Written by `ptaload attribute`: per-agent figures from Entra's sign-in logs, and what they rest on. */
+  attribution: 'attribution.json',
+  attributionHlog: 'attribution.hlog',
+  signIns: 'signins.jsonl',
+  signInsFetch: 'signins-fetch.json',
+  /** Written by `ptaload attribute --counters`: the agents' own #PTA authentications counters over the run. */
+  counters: 'counters.json',
 } as const;
 
 const hookSchema = z.object({
@@ -64,6 +71,8 @@ const agentInfoSchema = z.object({
   cores: z.number().optional(),
   capacity: z.number().optional(),
   host: z.string().optional(),
+  /** The agent's GUID as the sign-in logs name it (profile agents[].agentId). */
+  agentId: z.string().optional(),
 });
 export type AgentInfo = z.infer<typeof agentInfoSchema>;
 
