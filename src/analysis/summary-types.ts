@@ -1,6 +1,7 @@
 import type { IntervalStats, OutcomeCounts } from '../metrics/interval-stats.js';
 import type { CurvePoint, LatencyStats } from '../metrics/latency.js';
 import type { RunStatus } from '../results/run-info.js';
+import type { AttributedSummary } from './attributed.js';
 import type { FailoverFigures } from './failover.js';
 import type { ThresholdVerdict } from './thresholds-eval.js';
 
@@ -45,6 +46,8 @@ export interface Summary {
     readonly peakIntervalPerS: number;
     readonly peakIntervalAtS: number | null;
   };
+  /** Per-agent figures from Entra's sign-in logs, when `ptaload attribute` has been run on the folder. */
+  readonly attributed?: AttributedSummary;
   readonly latencyMs: {
     /** Every reply, whichever its outcome. */
     readonly tenant: LatencyStats;

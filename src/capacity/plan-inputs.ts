@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ResultsError } from '../errors.js';
 import { type IntervalStats, intervalStats } from '../metrics/interval-stats.js';
 import { ERROR_OUTCOMES } from '../outcome.js';
+import { readAttribution } from '../results/attribution-file.js';
 import { openResults } from '../results/reader.js';
 import { RESULTS_FILES, type RunStatus } from '../results/run-info.js';
 import { SWEEP_FILE, type SweepIndex } from '../results/sweep-index.js';
@@ -177,7 +178,17 @@ function parseSweepIndex(path: string, text: string): z.infer<typeof sweepIndexS
 async function readRun({ dir, sweep }: Found, notes: string[]) {
   const opened = await openResults(dir);
   const run = opened.run;
-  const agents = run.agents.length;
+  const attributed = run.target.kind === 'entra' ? await readAttribution(dir) : undefined;
+  const serving = attributed?.agents.filter((a) => a.requests > 0) ?? [];
+  // On a real tenant the profile lists the agents; the sign-in logs say which of them actually served.
+  const agents =
+    attributed && attributed.coverage.share >= 0.9 && serving.length > 0 ? serving.length : run.agents.length;
+  if (attributed && serving.length > 0) {
+    const spanS = Math.max(1, series0EndS(opened) ?? 1);
+    notes.push(
+      `${dir}: from the sign-in logs (${Math.round(attributed.coverage.share * 100)} % of sign-ins found), ${serving.length} agent(s) served: ${serving.map((a) => `${a.name} ${Math.round((a.requests / spanS) * 10) / 10}/s`).join(', ')}${agents !== run.agents.length ? `; counted at ${agents} agent(s), not the profile's ${run.agents.length}` : ''}.`,
+    );
+  }
   if (agents === 0) {
     throw new ResultsError(
       `${join(dir, RESULTS_FILES.run)}: the run had no agents, so it says nothing about capacity per agent; leave it out of the plan.`,
@@ -219,4 +230,12 @@ async function readRun({ dir, sweep }: Found, notes: string[]) {
       run.target.kind === 'sim' && capacities.size === 1 && capacity !== undefined ? capacity : null,
   };
   return { source, points: kneePoints(series, agents) };
+}
+
+/** The end of a run's recorded intervals, in seconds, from its records (undefined when there are none). */
+function series0EndS(opened: {
+  readonly records: readonly { readonly endMs: number }[];
+}): number | undefined {
+  const last = opened.records.at(-1);
+  return last ? last.endMs / 1000 : undefined;
 }

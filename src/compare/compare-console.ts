@@ -1,4 +1,5 @@
 import { fmtCount, fmtDuration } from '../report/format.js';
+import { attributedConsoleLines } from './compare-attributed.js';
 import { fmtChange, fmtFigure, fmtInterval, fmtSeconds } from './compare-format.js';
 import type { Comparison, MetricComparison, MetricStatus, RunRef, ScopeComparison } from './compare-types.js';
 
@@ -89,6 +90,7 @@ export function renderCompareText(c: Comparison): string {
   for (const r of rows) lines.push(line(r));
   lines.push('');
   lines.push(c.headline);
+  lines.push(...attributedConsoleLines(c.attributed ?? []));
   for (const n of c.notes) lines.push(`note: ${n}`);
   lines.push(
     `rule: regression only when the whole ${Math.round(c.rules.confidence * 100)} % interval is past the allowed margin (moving-block bootstrap over intervals, ${c.rules.replicates} resamples, seed ${c.rules.seed}); details in compare.md.`,

@@ -1,6 +1,7 @@
 import { escapeHtml as h } from '../report/format.js';
 import { type Cell, fmtDate, kpi, num, table } from '../report/html.js';
 import { REPORT_CSS } from '../report/html-style.js';
+import { attributedHtml } from './compare-attributed.js';
 import { describeRun, STATUS_WORD, scopeTitle } from './compare-console.js';
 import { forestPlot } from './compare-forest.js';
 import { fmtChange, fmtFigure, fmtInterval, fmtSignedPct, fmtSignedPp } from './compare-format.js';
@@ -62,6 +63,7 @@ ${kpis(c)}
   }</section>
 <section id="method"><h2>How the verdict is reached</h2><p>${h(c.method)}</p>
 <p class="rules">Allowed: p50 ${h(fmtSignedPct(c.rules.maxP50Increase))}, p99 ${h(fmtSignedPct(c.rules.maxP99Increase))}, throughput ${h(fmtSignedPct(-c.rules.maxThroughputDrop))} (tenant-wide), error rates ${h(fmtSignedPp(c.rules.maxErrorRateIncrease))} in total and by class. “Typical” percentiles are the median over units of time of each unit’s percentile: a slower agent raises every unit, a machine that stalls for a second raises a few, which a median ignores. Whole-run percentiles are shown for context.</p></section>
+${attributedHtml(c.attributed ?? [], h)}
 ${c.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul class="notes">${c.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul></section>` : ''}
 </main>
 <footer><div class="wrap">Written by <code>ptaload compare</code>; <code>--json</code> prints the verdict object. Latency is measured from each sign-in’s intended start on the schedule (coordinated-omission correct).</div></footer>

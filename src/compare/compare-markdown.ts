@@ -1,4 +1,5 @@
 import { fmtCount, fmtDuration, escapeMarkdown as md, mdCode } from '../report/format.js';
+import { attributedMarkdownLines } from './compare-attributed.js';
 import { STATUS_WORD, scopeTitle } from './compare-console.js';
 import {
   fmtChange,
@@ -62,6 +63,7 @@ export function renderCompareMarkdown(c: Comparison): string {
       'Why typical values: a slower agent raises every unit of time; a machine that stalls for a second or two raises a few units, which a median ignores, while those few can set the whole run’s p99 on their own. Whole-run percentiles are shown for context.',
     ),
   );
+  out.push(...attributedMarkdownLines(c.attributed ?? [], md));
   if (c.notes.length > 0) out.push('', '## Notes', '', ...c.notes.map((n) => `- ${md(n)}`));
   out.push('', `Written by \`ptaload compare\`; rerun it with \`--json\` for the verdict object.`, '');
   return out.join('\n');

@@ -1,5 +1,6 @@
 import type { Outcome } from '../outcome.js';
 import type { RunStatus } from '../results/run-info.js';
+import type { AttributedPair } from './compare-attributed.js';
 
 /** What a change may be before it counts, and how the noise around it is estimated. */
 export interface CompareRules {
@@ -132,4 +133,6 @@ export interface Comparison {
   readonly warnings: readonly string[];
   /** Differences between the runs worth knowing (agent versions, thresholds…), and the runs' own notes. */
   readonly notes: readonly string[];
+  /** Per-agent figures from both runs' sign-in logs, when both were attributed (shown, not judged). */
+  readonly attributed?: readonly AttributedPair[];
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { fmtCount, fmtDuration, fmtMs } from '../report/format.js';
 import { openResults } from '../results/reader.js';
+import { attributedPairs } from './compare-attributed.js';
 import { describeMatch, matchAgents, pairLabel } from './compare-match.js';
 import { profileDifferences } from './compare-profiles.js';
 import { type RunSamples, readRunSamples } from './compare-samples.js';
@@ -62,7 +63,8 @@ export async function compareRuns(req: CompareRequest): Promise<Comparison> {
       `The ${side} run ${what} after ${fmtDuration((o === openedB ? endB : endC) / 1000)}; both runs are compared over their first ${fmtDuration(untilMs / 1000)} only.`,
     );
   }
-  return compareSamples(b, c, {
+  const attributed = await attributedPairs(req.baselineDir, req.candidateDir);
+  const comparison = compareSamples(b, c, {
     baselineDir: req.baselineDir,
     candidateDir: req.candidateDir,
     rules,
@@ -70,6 +72,7 @@ export async function compareRuns(req: CompareRequest): Promise<Comparison> {
     warnings,
     notes: differences.filter((d) => !d.blocking).map((d) => d.text),
   });
+  return attributed.length > 0 ? { ...comparison, attributed } : comparison;
 }
 
 export interface SamplesContext {

@@ -4,6 +4,7 @@ import { naturalSort } from '../metrics/natural-order.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
 import { agentOutliers } from './agent-outliers.js';
+import { attributedHtml } from './attributed.js';
 import {
   fmtClock,
   fmtCount,
@@ -85,6 +86,7 @@ ${charts.join('\n')}
 ${markers.length > 0 ? `<h3>Agent events</h3><ol class="events">${markers.map((m) => `<li>${h(m.label)}</li>`).join('')}</ol>` : ''}
 </section>
 <section id="agents"><h2>Agents</h2>${agents(s)}</section>
+${s.attributed ? attributedHtml(s.attributed) : ''}
 ${s.phases.length > 0 ? `<section id="phases"><h2>Phases</h2>${phases(s)}</section>` : ''}
 <section id="outcomes"><h2>Outcomes</h2>${outcomes(s)}</section>
 ${s.events.length > 0 ? `<section id="failover"><h2>Failover</h2>${failover(s)}<p class="rules">${h(s.failoverRules)}</p></section>` : ''}

@@ -2,6 +2,7 @@ import type { Analysis, Summary } from '../analysis/summary-types.js';
 import { naturalSort } from '../metrics/natural-order.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import { describeEvent, eventTimeMs, type RunInfo } from '../results/run-info.js';
+import { attributedMarkdown } from './attributed.js';
 import {
   fmtClock,
   fmtCount,
@@ -66,6 +67,7 @@ export function renderMarkdown(run: RunInfo, analysis: Analysis): string {
     );
   }
   out.push('## Agents', '', agentsTable(s), '');
+  if (s.attributed) out.push(...attributedMarkdown(s.attributed, table));
   out.push('## Outcomes', '', outcomesTable(s), '');
   const codes = Object.entries(s.codes);
   if (codes.length > 0) {

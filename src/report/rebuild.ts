@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { attributedSummary } from '../analysis/attributed.js';
 import { RunAnalyser } from '../analysis/summary.js';
 import type { Analysis, Summary } from '../analysis/summary-types.js';
 import { ResultsError } from '../errors.js';
 import type { Threshold } from '../profile/schema.js';
 import { parseThreshold } from '../profile/thresholds.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
+import { readAttribution } from '../results/attribution-file.js';
 import { openResults } from '../results/reader.js';
 import { RESULTS_FILES, type RunInfo } from '../results/run-info.js';
 import { renderHtml } from './html.js';
@@ -29,7 +31,12 @@ async function analyseFolder(
   const analyser = new RunAnalyser(opened.run);
   for await (const { record, histograms } of opened.intervals()) analyser.add(record, histograms);
   const analysis = analyser.finish(thresholds ?? profileThresholds(dir, opened.run), opened.notes);
-  return { run: opened.run, analysis };
+  const attribution = await readAttribution(dir);
+  if (!attribution) return { run: opened.run, analysis };
+  return {
+    run: opened.run,
+    analysis: { ...analysis, summary: { ...analysis.summary, attributed: attributedSummary(attribution) } },
+  };
 }
 
 async function writeReports(dir: string, run: RunInfo, analysis: Analysis): Promise<void> {
