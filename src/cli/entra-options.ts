@@ -12,6 +12,7 @@ export interface EntraOptionValues {
   confirmTenant?: string;
   maxRate?: string;
   users?: string;
+  lockedShare?: string;
 }
 
 /** Adds the real-tenant flags (shared by `run` and `preflight`); they are checked in targets/entra-flags. */
@@ -28,7 +29,11 @@ export function addEntraOptions(cmd: Command): Command {
       '--max-rate <rate>',
       'entra: raise (or lower) the safety cap on sign-ins, e.g. 50/s (default 20/s)',
     )
-    .option('--users <csv>', 'entra: test users CSV (username,password[,state])');
+    .option('--users <csv>', 'entra: test users CSV (username,password[,state])')
+    .option(
+      '--locked-share <share>',
+      'entra: loosen the lockout breaker past its default 1% (a profile can only lower it), e.g. 5%',
+    );
 }
 
 /** The real-tenant flags given, checked once into typed values. */
@@ -54,4 +59,5 @@ const ENTRA_KEYS = new Set([
   'confirmTenant',
   'maxRate',
   'users',
+  'lockedShare',
 ]);

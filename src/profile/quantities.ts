@@ -71,6 +71,11 @@ export function parseRate(value: string | number): number | undefined {
   return Number(m[1]) * PER_S[m[2]!]!;
 }
 
+/** A rate typed on the command line, where every word is a string: a bare number is per second. */
+export function parseRateWord(text: string): number | undefined {
+  return /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : parseRate(text);
+}
+
 /** `850` → `850/s`; `0.5` → `30/min`; for summaries. */
 export function formatRate(perS: number): string {
   if (perS >= 1 || perS === 0) return `${Math.round(perS * 100) / 100}/s`;

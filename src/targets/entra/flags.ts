@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { type PtaloadError, UsageError } from '../../errors.js';
-import { DOMAIN_PATTERN, GUID_PATTERN, parseRate, RATE_HINT } from '../../profile/quantities.js';
+import {
+  DOMAIN_PATTERN,
+  GUID_PATTERN,
+  parseRateWord,
+  parseShare,
+  RATE_HINT,
+} from '../../profile/quantities.js';
 import { parseAuthority } from './authority.js';
 
 /**
@@ -21,6 +27,8 @@ export interface EntraFlags {
   readonly maxRate?: number;
   /** Absolute path of the users CSV. */
   readonly users?: string;
+  /** `--locked-share`: the only way to loosen the lockout breaker past its default (a fraction). */
+  readonly lockedShare?: number;
 }
 
 /** Flag names as commander gives them (camelCase) with the spelling users type. */
@@ -34,6 +42,7 @@ const ENTRA_FLAG_SPELLING: Readonly<Record<keyof EntraFlags, string>> = {
   confirmTenant: '--confirm-tenant',
   maxRate: '--max-rate',
   users: '--users',
+  lockedShare: '--locked-share',
 };
 
 type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
@@ -74,9 +83,14 @@ export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
     }
   }
   const maxRateText = text('maxRate');
-  const maxRate = maxRateText === undefined ? undefined : parseRate(maxRateText);
+  const maxRate = maxRateText === undefined ? undefined : parseRateWord(maxRateText);
   if (maxRateText !== undefined && !(maxRate !== undefined && maxRate > 0)) {
     throw new UsageError(`--max-rate takes ${RATE_HINT} (more than 0), got '${maxRateText}'.`);
+  }
+  const lockedShareText = text('lockedShare');
+  const lockedShare = lockedShareText === undefined ? undefined : parseShare(lockedShareText);
+  if (lockedShareText !== undefined && lockedShare === undefined) {
+    throw new UsageError(`--locked-share takes a percentage like 5%, got '${lockedShareText}'.`);
   }
   const scope = text('scope');
   const ca = text('ca');
@@ -92,6 +106,7 @@ export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
     ...(confirmTenant ? { confirmTenant } : {}),
     ...(maxRate !== undefined ? { maxRate } : {}),
     ...(users ? { users: resolve(cwd, users) } : {}),
+    ...(lockedShare !== undefined ? { lockedShare } : {}),
   };
 }
 
