@@ -135,6 +135,8 @@ export function register(program: Command): void {
             else printSweep(result, process.stdout);
           } else if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
           else printSummary(result.summary, result.dir, process.stdout);
+          // Which breaker (or what of the target) stopped the run, and what to do: on stderr, even with --quiet.
+          if (result.kind === 'run' && result.failure) process.stderr.write(`ptaload: ${result.failure}\n`);
           return result.exitCode;
         } finally {
           progress.close();

@@ -31,6 +31,8 @@ export interface SessionResult {
   readonly status: RunInfo['status'];
   readonly summary: Summary;
   readonly exitCode: ExitCode;
+  /** Why the run stopped early as failed (a breaker, the target), in words for the console. */
+  readonly failure?: string;
 }
 
 /** One run of one resolved plan into `dir`. */
@@ -171,7 +173,14 @@ export async function runProfile(
     await live?.close();
   }
   if (crash) throw crash;
-  return { kind: 'run', dir, status, summary, exitCode: exitCodeFor(status, summary, failureMessage) };
+  return {
+    kind: 'run',
+    dir,
+    status,
+    summary,
+    exitCode: exitCodeFor(status, summary, failureMessage),
+    ...(failureMessage ? { failure: failureMessage } : {}),
+  };
 }
 
 function exitCodeFor(status: RunInfo['status'], summary: Summary, failure: string | undefined): ExitCode {

@@ -1,4 +1,4 @@
-/** The simulated tenant in the foreground: start it, say so in one JSON line on stdout, stop on SIGTERM or Ctrl-C. */
+/** The simulated tenant in the foreground: start it, say so in one JSON line on stdout, stop on SIGTERM, Ctrl-C or the end of the harness that started it. */
 import type { SimReady } from '../protocol/sim-launch.js';
 import { type SimHandle, type SimOptions, startSim } from './server.js';
 
@@ -23,9 +23,15 @@ export async function serveUntilSignal(
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+    // Started by a harness with an IPC channel: its end means the harness is gone (even by kill -9), and a
+    // simulator left listening on its port would outlive it for nothing.
+    if (process.channel) {
+      process.channel.unref();
+      process.once('disconnect', () => resolve('harness gone'));
+    }
   });
   await sim.close();
   const c = sim.counters;

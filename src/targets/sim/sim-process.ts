@@ -6,6 +6,8 @@ import type { SimLaunch, SimReady } from '../../protocol/sim-launch.js';
 export interface SimProcess {
   readonly ready: SimReady;
   stop(): Promise<void>;
+  /** Why the simulator is gone when nobody stopped it (it crashed or was killed mid-run), else undefined. */
+  died(): string | undefined;
 }
 
 /** The simulator's own entry: a program apart from the harness, so the child loads nothing of the command line. */
@@ -17,13 +19,20 @@ const READY_TIMEOUT_MS = 30_000;
 /**
  * Starts the simulated tenant as a child process (its own event loop, so it never competes with the
  * generator), hands it its launch options on stdin (passwords go through the pipe, never to disk or the
- * command line) and waits for its ready line.
+ * command line) and waits for its ready line. It runs in its own process group, so a Ctrl-C in the
+ * terminal reaches only the harness, which then stops it after the replies in flight; and it holds an IPC
+ * channel to us, whose end it takes as its own, so it exits when the harness is gone, even by kill -9.
  */
 export function startSimProcess(launch: SimLaunch, log: (line: string) => void): Promise<SimProcess> {
   const child = spawn(process.execPath, [...process.execArgv, SIM_MAIN], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+    detached: true,
     env: { ...process.env, PTALOAD_DEBUG: '' },
   });
+  // The channel is only a lifeline: it must not keep the harness running.
+  child.channel?.unref();
+  let stopping = false;
+  let died: string | undefined;
   // A child that dies before reading its options closes the pipe; its exit says why, not the write.
   child.stdin?.on('error', () => {});
   child.stdin?.end(JSON.stringify(launch));
@@ -61,7 +70,19 @@ export function startSimProcess(launch: SimLaunch, log: (line: string) => void):
       child.off('exit', onExit);
       try {
         const ready = JSON.parse(buffer.slice(0, nl)) as SimReady;
-        resolve({ ready, stop: () => stopChild(child) });
+        child.once('exit', (code, signal) => {
+          if (stopping) return;
+          const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+          died = `the simulated tenant ${how} in the middle of the run, so every sign-in after that would fail for a reason that is not the tenant's. Its last words: ${stderr.trim().split('\n').slice(-3).join(' / ') || '(none)'}`;
+        });
+        resolve({
+          ready,
+          stop: () => {
+            stopping = true;
+            return stopChild(child);
+          },
+          died: () => died,
+        });
       } catch {
         child.kill('SIGKILL');
         reject(

@@ -58,13 +58,15 @@ export async function startSimTarget(
   }
   const { ready } = proc;
   const ca = ready.caFile ? await readFile(ready.caFile, 'utf8') : undefined;
+  // The simulator has read its agents and written its CA: nothing needs the folder now, and a harness
+  // killed with kill -9 must not leave it behind.
+  await rm(dir, { recursive: true, force: true });
   const admin = new SimAdmin(ready.url, ready.adminToken, ca);
   if (source.generate !== undefined) {
     try {
       await loadUsers(admin, users);
     } catch (err) {
       await proc.stop();
-      await rm(dir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -82,10 +84,9 @@ export async function startSimTarget(
     users,
     agents: profile.agents.list,
     applyEvent: (event) => applySimEvent(admin, event),
-    close: async () => {
-      await proc.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+    // A simulator that died mid-run stops the run (as failed, saying so) instead of filling it with errors.
+    stopReason: () => proc.died(),
+    close: () => proc.stop(),
   };
 }
 
