@@ -1,5 +1,7 @@
 /** Reading a reply body as a hostile server may send it: never more than a cap, never past a deadline. */
 import type { Readable } from 'node:stream';
+import type { Classified } from '../outcome.js';
+import { classify, type ReplyHeaders } from './classify.js';
 
 /**
  * Token replies are a few KB and Entra's error replies about one; a body past this is not the token
@@ -57,7 +59,7 @@ export function readBodyText(body: Readable, limit = REPLY_BODY_LIMIT): Promise<
 }
 
 /** The error a reply deadline ends a reply with; classified as `client_timeout`. */
-function replyTimeout(timeoutMs: number): Error {
+export function replyTimeout(timeoutMs: number): Error {
   const err = new Error(`the whole reply did not arrive within ${timeoutMs} ms (load.timeout)`);
   err.name = 'TimeoutError';
   return err;
@@ -90,4 +92,39 @@ export class ReplyDeadline {
   clear(): void {
     clearTimeout(this.timer);
   }
+}
+
+const ACCESS_TOKEN = Buffer.from('"access_token"');
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/**
+ * The token check of a 200 on its bytes (as `carriesAccessToken` in classify on text): a JSON object with
+ * a non-empty `access_token` string. For the hot path, which sees a success per sign-in.
+ */
+export function tokenReplyBytes(body: Buffer): boolean {
+  let start = 0;
+  let end = body.length - 1;
+  while (isSpace(body[start])) start++;
+  while (end > start && isSpace(body[end])) end--;
+  if (body[start] !== 0x7b || body[end] !== 0x7d) return false;
+  const at = body.indexOf(ACCESS_TOKEN, start);
+  if (at < 0) return false;
+  let i = at + ACCESS_TOKEN.length;
+  while (isSpace(body[i])) i++;
+  if (body[i++] !== 0x3a) return false;
+  while (isSpace(body[i])) i++;
+  if (body[i++] !== 0x22) return false;
+  const first = body[i];
+  return first !== undefined && first !== 0x22 && !isSpace(first);
+}
+
+/**
+ * A reply past the cap. No token reply is that big, so a 200 is not a success; an error reply keeps the
+ * class its start gives (an AADSTS code comes first in Entra's bodies), else `other` saying why.
+ */
+export function oversizedReply(status: number, start: string, headers: ReplyHeaders): Classified {
+  const detail = `HTTP ${status} with a body over ${REPLY_BODY_LIMIT / 1024} KiB, not read further (connection dropped): ${start.slice(0, 120).replace(/\s+/g, ' ')}`;
+  if (status === 200) return { outcome: 'other', detail };
+  const classified = classify(status, start, headers);
+  return classified.outcome === 'other' ? { ...classified, detail } : classified;
 }

@@ -7,12 +7,9 @@ import type { Classified } from '../outcome.js';
 import { AGENT_HEADER } from '../protocol/token.js';
 import { classify, type ReplyHeaders } from './classify.js';
 import { classifyError } from './classify-error.js';
+import { oversizedReply, REPLY_BODY_LIMIT, replyTimeout, tokenReplyBytes } from './reply-body.js';
 import type { RopcRequest } from './ropc-request.js';
 
-/** Token replies are a few KB; past this something else is answering, and the exchange is aborted. */
-const BODY_LIMIT = 1 << 20;
-/** An error body is kept up to this much: the code sits at its start. */
-const ERROR_TEXT_LIMIT = 64 * 1024;
 const JSON_BYTES = Buffer.from('json');
 const NAMES = {
   contentType: Buffer.from('content-type'),
@@ -43,9 +40,12 @@ export class SignInExchange {
   private abort: ((err?: Error) => void) | undefined = undefined;
   private contentType: string | undefined = undefined;
   private retryAfter: string | undefined = undefined;
-  private chunks: Buffer[] | undefined = undefined;
+  private chunks: Buffer[] = [];
   private size = 0;
   private ended = false;
+  private oversized = false;
+  /** Sweeps of the reply deadline this exchange has been in flight for (see RopcExchanges). */
+  sweeps = 0;
 
   constructor(private readonly owner: RopcExchanges) {}
 
@@ -56,7 +56,6 @@ export class SignInExchange {
   onHeaders(statusCode: number, raw: (Buffer | string)[] | null, _resume: () => void): boolean {
     this.status = statusCode;
     const keep = statusCode !== 200 || this.keepIds;
-    if (statusCode !== 200) this.chunks = [];
     if (raw === null) return true;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
@@ -79,31 +78,51 @@ export class SignInExchange {
   }
 
   onData(chunk: Buffer): boolean {
-    this.size += chunk.length;
-    if (this.chunks !== undefined) {
-      if (this.size <= ERROR_TEXT_LIMIT) this.chunks.push(chunk);
+    if (this.oversized) return true;
+    // Every body is kept (a success must show its token), but never past the cap: beyond it no token
+    // endpoint is talking, and the rest is not read at all (the abort drops the connection).
+    if (this.size + chunk.length > REPLY_BODY_LIMIT) {
+      this.chunks.push(chunk.subarray(0, REPLY_BODY_LIMIT - this.size));
+      this.size = REPLY_BODY_LIMIT;
+      this.oversized = true;
+      this.abort?.(new Error(`reply body over ${REPLY_BODY_LIMIT} bytes`));
+      return true;
     }
-    if (this.size > BODY_LIMIT) this.abort?.(new Error(`reply body over ${BODY_LIMIT} bytes`));
+    this.size += chunk.length;
+    this.chunks.push(chunk);
     return true;
   }
 
   onComplete(): void {
-    if (this.status === 200) {
-      this.classified =
-        this.contentType === undefined
-          ? classify(200, undefined)
-          : classify(200, undefined, { 'content-type': this.contentType });
+    const body = this.body();
+    if (this.status === 200 && this.contentType === undefined && tokenReplyBytes(body)) {
+      // The common case, judged on the bytes without making a string.
+      this.classified = classify(200, undefined);
     } else {
-      const chunks = this.chunks ?? [];
-      const text = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
-      this.classified = classify(this.status, text, this.headers());
+      this.classified = classify(this.status, body.toString(), this.headers());
     }
     this.end();
   }
 
   onError(err: Error): void {
-    this.classified = classifyError(err);
+    this.classified = this.oversized
+      ? oversizedReply(this.status, this.body().toString(), this.headers())
+      : classifyError(err);
     this.end();
+  }
+
+  /** @internal the reply deadline passed: end the exchange as a client timeout. */
+  expire(timeoutMs: number): void {
+    this.abort?.(replyTimeout(timeoutMs));
+  }
+
+  /** @internal in flight on a connection (queued ones are not timed, as undici's own timers). */
+  get onWire(): boolean {
+    return this.abort !== undefined;
+  }
+
+  private body(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
   }
 
   /** Back to a blank exchange (the pool calls this before reuse). */
@@ -115,9 +134,11 @@ export class SignInExchange {
     this.abort = undefined;
     this.contentType = undefined;
     this.retryAfter = undefined;
-    this.chunks = undefined;
+    this.chunks = [];
     this.size = 0;
     this.ended = false;
+    this.oversized = false;
+    this.sweeps = 0;
   }
 
   private headerText(name: string, value: string, keep: boolean): void {
@@ -143,15 +164,20 @@ export class SignInExchange {
 }
 
 /**
- * Sends sign-ins on one dispatcher and hands each result to `onReply` exactly once, never throwing. Time
- * limits are the dispatcher's (headers and body timeouts); the caller timestamps the reply itself, so the
- * exchange reads no clock.
+ * Sends sign-ins on one dispatcher and hands each result to `onReply` exactly once, never throwing. The
+ * dispatcher's timers bound the wait for headers and each gap between body chunks; a deadline over the
+ * whole reply is kept here without reading a clock per sign-in: one sweep every quarter of the timeout
+ * counts how many each exchange has lived through and ends those past it (so within timeout + a quarter),
+ * since a server dripping a byte a second would otherwise hold a sign-in, and the run's end, for ever.
  */
 export class RopcExchanges {
   private readonly free: SignInExchange[] = [];
   private readonly agents: { readonly bytes: Buffer; readonly name: string }[] = [];
   private readonly origin: string;
   private readonly path: string;
+  private readonly inFlight = new Set<SignInExchange>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweepsToExpire = 4;
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -170,6 +196,9 @@ export class RopcExchanges {
 
   /** POSTs `body` with `client-request-id: correlationId`; the result arrives in `onReply`. */
   send(x: SignInExchange, body: Buffer, correlationId: string): void {
+    this.inFlight.add(x);
+    this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, this.timeoutMs / this.sweepsToExpire));
+    this.sweeper.unref();
     this.dispatcher.dispatch(
       {
         origin: this.origin,
@@ -196,11 +225,23 @@ export class RopcExchanges {
 
   /** @internal the exchange is done: report it, then keep it for reuse. */
   finished(x: SignInExchange): void {
+    this.inFlight.delete(x);
+    if (this.inFlight.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
     try {
       this.onReply(x);
     } finally {
       x.reset();
       this.free.push(x);
+    }
+  }
+
+  private sweep(): void {
+    for (const x of this.inFlight) {
+      if (!x.onWire) continue;
+      if (++x.sweeps > this.sweepsToExpire) x.expire(this.timeoutMs);
     }
   }
 

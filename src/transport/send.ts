@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Classified } from '../outcome.js';
 import { AGENT_HEADER } from '../protocol/token.js';
-import { classify, type ReplyHeaders } from './classify.js';
+import { classify } from './classify.js';
 import { classifyError } from './classify-error.js';
-import { REPLY_BODY_LIMIT, ReplyDeadline, readBodyText } from './reply-body.js';
+import { oversizedReply, ReplyDeadline, readBodyText } from './reply-body.js';
 import type { RopcRequest } from './ropc-request.js';
 
 export interface SendOptions {
@@ -68,7 +68,7 @@ export async function sendSignIn(
     deadline.watch(res.body);
     const reply = await readBodyText(res.body);
     const classified: Classified = reply.truncated
-      ? oversized(status, reply.text, res.headers)
+      ? oversizedReply(status, reply.text, res.headers)
       : classify(status, reply.text, res.headers);
     return { status, agent, classified, lastByteAt: clock() };
   } catch (err) {
@@ -76,15 +76,4 @@ export async function sendSignIn(
   } finally {
     deadline.clear();
   }
-}
-
-/**
- * A reply past the cap. No token reply is that big, so a 200 is not a success; an error reply keeps the
- * class its start gives (an AADSTS code comes first in Entra's bodies), else `other` saying why.
- */
-function oversized(status: number, start: string, headers: ReplyHeaders): Classified {
-  const detail = `HTTP ${status} with a body over ${REPLY_BODY_LIMIT / 1024} KiB, not read further (connection dropped): ${start.slice(0, 120).replace(/\s+/g, ' ')}`;
-  if (status === 200) return { outcome: 'other', detail };
-  const classified = classify(status, start, headers);
-  return classified.outcome === 'other' ? { ...classified, detail } : classified;
 }
