@@ -4,6 +4,8 @@ export const EXIT = {
   failed: 1,
   badInput: 2,
   target: 3,
+  /** The generator could not keep the schedule: the figures measure the generator, not the tenant. */
+  generatorLimited: 4,
   /** A bug in ptaload itself (anything thrown that is not a PtaloadError). */
   internal: 70,
   interrupted: 130,

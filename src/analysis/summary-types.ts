@@ -3,6 +3,7 @@ import type { CurvePoint, LatencyStats } from '../metrics/latency.js';
 import type { RunStatus } from '../results/run-info.js';
 import type { AttributedSummary } from './attributed.js';
 import type { FailoverFigures } from './failover.js';
+import type { GeneratorVerdict } from './generator-health.js';
 import type { ThresholdVerdict } from './thresholds-eval.js';
 
 /** summary.json. Latencies in ms, times in s since the run's start, rates per second, shares as fractions. */
@@ -41,8 +42,19 @@ export interface Summary {
     /** Replies per second (any outcome). */
     readonly achievedPerS: number;
     readonly successPerS: number;
-    /** achieved / target; what the `throughput` threshold judges. */
+    /**
+     * Replies / scheduled arrivals (achieved / mean target rate in folders without the schedule's counts): what
+     * the `throughput` threshold judges.
+     */
     readonly achievedShare: number | null;
+    /** Arrivals the seeded schedule drew (null in folders of earlier versions). */
+    readonly scheduled?: number | null;
+    readonly scheduledPerS?: number | null;
+    /** sent / scheduled: 1 when the generator sent every arrival the schedule drew. */
+    readonly sentOfScheduled?: number | null;
+    /** replies / scheduled. */
+    readonly achievedOfScheduled?: number | null;
+    /** The busiest full interval (partial intervals never count). */
     readonly peakIntervalPerS: number;
     readonly peakIntervalAtS: number | null;
   };
@@ -53,6 +65,14 @@ export interface Summary {
     readonly tenant: LatencyStats;
     readonly tenantSuccess: LatencyStats;
     readonly agents: Readonly<Record<string, LatencyStats>>;
+    /**
+     * Service time, actual send → last byte (not corrected for coordinated omission: the tenant's own time);
+     * absent in folders of earlier versions. Corrected − service is time spent waiting for the schedule.
+     */
+    readonly service?: {
+      readonly tenant: LatencyStats;
+      readonly agents: Readonly<Record<string, LatencyStats>>;
+    };
   };
   readonly agents: Readonly<Record<string, AgentSummary>>;
   readonly phases: readonly PhaseSummary[];
@@ -61,7 +81,11 @@ export interface Summary {
     readonly maxSlipMs: number;
     /** Latencies outside the histogram range, recorded at the nearest bound. */
     readonly clamped: number;
+    /** p99 of schedule slip over every send (absent in folders of earlier versions). */
+    readonly slipP99Ms?: number | null;
   };
+  /** The generator judging itself (absent in summaries of earlier versions). */
+  readonly generator?: GeneratorVerdict;
   readonly thresholds: readonly ThresholdVerdict[];
   /** True when every threshold holds (and vacuously when there are none). */
   readonly passed: boolean;

@@ -1,9 +1,11 @@
+import { decodeHistogram } from '../metrics/histogram.js';
 import {
   type IntervalStats,
   intervalStats,
   mergeInterval,
   type OutcomeCounts,
   round3,
+  serviceHistograms,
   zeroOutcomes,
 } from '../metrics/interval-stats.js';
 import {
@@ -19,6 +21,7 @@ import type { Threshold } from '../profile/schema.js';
 import type { ResultsInterval } from '../results/reader.js';
 import type { RunInfo } from '../results/run-info.js';
 import { FAILOVER_RULE_TEXT, failoverFigures } from './failover.js';
+import { DEFAULT_GENERATOR_LIMITS, GENERATOR_LIMITED_TEXT, judgeGenerator } from './generator-health.js';
 import type { AgentSummary, Analysis, PhaseSummary, Summary } from './summary-types.js';
 import { evaluateThresholds, type ScopeFigures } from './thresholds-eval.js';
 
@@ -48,12 +51,31 @@ export class RunAnalyser {
   private readonly codes: Record<string, number> = {};
   private clamped = 0;
   private histogramReplies = 0;
+  private readonly slip = newHistogram(64);
+  private slipRecorded = false;
+  private readonly service = newHistogram(64);
+  private readonly serviceAgents = new Map<string, Histogram>();
+  private serviceRecorded = false;
 
   constructor(private readonly run: RunInfo) {}
 
   add(record: ResultsInterval['record'], histograms: ReadonlyMap<SeriesTag, Histogram>): IntervalStats {
     const merged = mergeInterval(histograms);
-    const stats = intervalStats(record, histograms, merged);
+    const stats = intervalStats(record, histograms, merged, this.run.intervalMs);
+    if (record.slip !== undefined) {
+      this.slip.add(decodeHistogram(record.slip));
+      this.slipRecorded = true;
+    }
+    const service = serviceHistograms(record);
+    if (service) {
+      this.serviceRecorded = true;
+      this.service.add(service.tenant);
+      for (const [name, h] of service.agents) {
+        const into = this.serviceAgents.get(name) ?? newHistogram(64);
+        into.add(h);
+        this.serviceAgents.set(name, into);
+      }
+    }
     this.series.push(stats);
     this.tenant.add(merged.tenant);
     this.success.add(merged.success);
@@ -103,15 +125,20 @@ export class RunAnalyser {
     let lateStarts = 0;
     let maxSlipMs = 0;
     let planned = 0;
+    let scheduled = 0;
+    let scheduleKnown = series.length > 0;
     let peak: IntervalStats | undefined;
     for (const s of series) {
+      if (s.scheduled === null) scheduleKnown = false;
+      else scheduled += s.scheduled;
       for (const o of OUTCOMES) byOutcome[o] += s.byOutcome[o];
       sent += s.sent;
       completed += s.completed;
       lateStarts += s.lateStarts;
       maxSlipMs = Math.max(maxSlipMs, s.maxSlipMs);
       planned += s.targetRate * (s.endS - s.startS);
-      if (!peak || s.achievedRate > peak.achievedRate) peak = s;
+      // A partial interval (the run's last few ms) is no evidence of a peak rate.
+      if (s.weight >= 0.999 && (!peak || s.achievedRate > peak.achievedRate)) peak = s;
     }
     const replies = OUTCOMES.reduce((n, o) => n + byOutcome[o], 0);
     const errors = ERROR_OUTCOMES.reduce((n, o) => n + byOutcome[o], 0);
@@ -119,14 +146,36 @@ export class RunAnalyser {
     const attributed = [...agentOutcomes.values()].reduce((n, c) => n + total(c), 0);
     const targetPerS = per(planned);
     const achievedPerS = per(completed);
-    const achievedShare = targetPerS > 0 ? round3(achievedPerS / targetPerS) : null;
+    // Judged against what the seeded schedule drew (a Poisson run draws more or fewer than its mean rate says).
+    const achievedShare = scheduleKnown
+      ? scheduled > 0
+        ? round3(completed / scheduled)
+        : null
+      : targetPerS > 0
+        ? round3(achievedPerS / targetPerS)
+        : null;
+    const generator = judgeGenerator(
+      series,
+      this.slipRecorded && this.slip.totalCount > 0 ? this.slip.getValueAtPercentile(99) / 1000 : null,
+      { ...DEFAULT_GENERATOR_LIMITS, ...run.generatorLimits },
+    );
 
     const figures = {
       tenant: scopeFigures(this.tenant, byOutcome),
       agents: new Map([...this.agents].map(([name, h]) => [name, scopeFigures(h, agentOutcomes.get(name)!)])),
-      throughput: targetPerS > 0 ? achievedPerS / targetPerS : null,
+      throughput: scheduleKnown
+        ? scheduled > 0
+          ? completed / scheduled
+          : null
+        : targetPerS > 0
+          ? achievedPerS / targetPerS
+          : null,
     };
-    const verdicts = evaluateThresholds(thresholds, figures);
+    const judged = evaluateThresholds(thresholds, figures);
+    // A generator that could not keep its schedule measured itself: no threshold can pass on its figures.
+    const verdicts = generator.limited
+      ? judged.map((v) => ({ ...v, ok: false, reason: `generator-limited: ${GENERATOR_LIMITED_TEXT}` }))
+      : judged;
     const names = [...this.agents.keys()].sort();
     const agents: Record<string, AgentSummary> = {};
     for (const name of names) agents[name] = this.agentSummary(name, agentOutcomes.get(name)!, attributed);
@@ -159,6 +208,10 @@ export class RunAnalyser {
         achievedPerS,
         successPerS: per(byOutcome.success),
         achievedShare,
+        scheduled: scheduleKnown ? scheduled : null,
+        scheduledPerS: scheduleKnown ? per(scheduled) : null,
+        sentOfScheduled: scheduleKnown && scheduled > 0 ? round3(sent / scheduled) : null,
+        achievedOfScheduled: scheduleKnown && scheduled > 0 ? round3(completed / scheduled) : null,
         peakIntervalPerS: peak?.achievedRate ?? 0,
         peakIntervalAtS: peak ? peak.startS : null,
       },
@@ -166,16 +219,37 @@ export class RunAnalyser {
         tenant: latencyStatsMs(this.tenant),
         tenantSuccess: latencyStatsMs(this.success),
         agents: Object.fromEntries(names.map((n) => [n, latencyStatsMs(this.agents.get(n))])),
+        ...(this.serviceRecorded
+          ? {
+              service: {
+                tenant: latencyStatsMs(this.service),
+                agents: Object.fromEntries(
+                  [...this.serviceAgents.keys()]
+                    .sort()
+                    .map((n) => [n, latencyStatsMs(this.serviceAgents.get(n))]),
+                ),
+              },
+            }
+          : {}),
       },
       agents,
       phases: this.phases.map(phaseSummary),
-      schedule: { lateStarts, maxSlipMs, clamped: this.clamped },
+      schedule: {
+        lateStarts,
+        maxSlipMs,
+        clamped: this.clamped,
+        ...(this.slipRecorded ? { slipP99Ms: generator.figures.slipP99Ms } : {}),
+      },
+      generator,
       thresholds: verdicts,
       // A merge that lacks shards measured part of the load: it cannot pass.
       passed: verdicts.every((v) => v.ok) && (run.merged?.missing.length ?? 0) === 0,
       events: failoverFigures(run, series),
       failoverRules: FAILOVER_RULE_TEXT,
       notes: [
+        ...(generator.limited
+          ? [`Generator-limited: ${generator.breaches.join('; ')}. ${generator.advice}`]
+          : []),
         ...statusNotes(run, durationS),
         ...run.notes,
         ...readNotes,

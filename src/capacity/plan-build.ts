@@ -1,3 +1,4 @@
+import { GENERATOR_LIMITED_TEXT } from '../analysis/generator-health.js';
 import { ResultsError } from '../errors.js';
 import { MAX_AGENTS } from '../profile/cross-check.js';
 import { findKnee, type KneePoint, type KneeRule } from './knee.js';
@@ -56,6 +57,14 @@ export function buildPlan(
     plan,
     notes: inputs.notes,
     warnings: [
+      ...inputs.counts.flatMap((c) =>
+        c.sources
+          .filter((s) => (s.generatorBreaches ?? []).length > 0)
+          .map(
+            (s) =>
+              `${c.agents} agent(s), ${s.dir}: generator-limited (${s.generatorBreaches!.join('; ')}): ${GENERATOR_LIMITED_TEXT}, so this knee may be the generator's and the plan asks for too many agents. Rerun this count with a lower rate, more workers or shards.`,
+          ),
+      ),
       ...counts
         .filter((c) => c.status === 'lower-bound')
         .map(

@@ -1,8 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_GENERATOR_LIMITS, judgeGenerator } from '../analysis/generator-health.js';
 import { ResultsError } from '../errors.js';
+import { decodeHistogram } from '../metrics/histogram.js';
 import { type IntervalStats, intervalStats } from '../metrics/interval-stats.js';
+import { newHistogram } from '../metrics/latency.js';
 import { ERROR_OUTCOMES } from '../outcome.js';
 import { readAttribution } from '../results/attribution-file.js';
 import { openResults } from '../results/reader.js';
@@ -30,6 +33,8 @@ export interface PlanSource {
   readonly timelineEvents: number;
   /** The simulator's configured capacity per agent when every agent has the same; null otherwise or for a real tenant. */
   readonly configuredPerAgentPerS: number | null;
+  /** What the generator's own figures broke (empty: it measured the tenant). Absent in plans of earlier versions. */
+  readonly generatorBreaches?: readonly string[];
 }
 
 /** Every interval of every run with one agent count, runs in the order given. */
@@ -195,8 +200,16 @@ async function readRun({ dir, sweep }: Found, notes: string[]) {
     );
   }
   const series: IntervalStats[] = [];
-  for await (const { record, histograms } of opened.intervals())
-    series.push(intervalStats(record, histograms));
+  const slip = newHistogram(64);
+  for await (const { record, histograms } of opened.intervals()) {
+    series.push(intervalStats(record, histograms, undefined, run.intervalMs));
+    if (record.slip !== undefined) slip.add(decodeHistogram(record.slip));
+  }
+  const generator = judgeGenerator(
+    series,
+    slip.totalCount > 0 ? slip.getValueAtPercentile(99) / 1000 : null,
+    { ...DEFAULT_GENERATOR_LIMITS, ...run.generatorLimits },
+  );
   for (const note of opened.notes) notes.push(`${dir}: ${note}`);
   if (sweep && sweep.agents !== agents) {
     notes.push(
@@ -228,6 +241,7 @@ async function readRun({ dir, sweep }: Found, notes: string[]) {
     timelineEvents: run.timeline.length,
     configuredPerAgentPerS:
       run.target.kind === 'sim' && capacities.size === 1 && capacity !== undefined ? capacity : null,
+    generatorBreaches: generator.breaches,
   };
   return { source, points: kneePoints(series, agents) };
 }

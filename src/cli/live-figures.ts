@@ -30,6 +30,8 @@ export interface IntervalFigures {
 /** Since the schedule started. */
 export interface RunFigures {
   readonly sent: number;
+  /** Arrivals the seeded schedule drew so far; absent when the engine did not count them. */
+  readonly scheduled?: number;
   readonly replies: number;
   readonly errors: number;
   readonly lateStarts: number;
@@ -88,8 +90,11 @@ export class ProgressFigures {
   addInterval(record: IntervalRecord, histograms: ReadonlyMap<SeriesTag, Histogram>): void {
     this.last = intervalFigures(record, histograms);
     const errors = Object.values(this.last.errors).reduce((a, b) => a + b, 0);
+    const scheduled =
+      record.scheduled === undefined ? this.run.scheduled : (this.run.scheduled ?? 0) + record.scheduled;
     this.run = {
       sent: this.run.sent + record.sent,
+      ...(scheduled === undefined ? {} : { scheduled }),
       replies: this.run.replies + record.completed,
       errors: this.run.errors + errors,
       lateStarts: this.run.lateStarts + record.lateStarts,

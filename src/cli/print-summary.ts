@@ -19,13 +19,36 @@ export function printSummary(
   lines.push(
     `ptaload ${s.status === 'completed' ? s.status : paint.warn(s.status)}: ${s.durationS.toFixed(1)} s, ${s.requests.sent} sent, ${s.requests.completed} answered`,
   );
+  const g = s.generator;
+  if (g?.limited) {
+    lines.push(`GENERATOR-LIMITED: ${g.breaches.join('; ')}`);
+    lines.push(`  ${g.advice}`);
+  }
+  const sched = s.throughput.scheduled;
   lines.push(
-    `throughput  target ${s.throughput.targetPerS.toFixed(1)}/s  achieved ${s.throughput.achievedPerS.toFixed(1)}/s` +
-      (s.schedule.lateStarts > 0
-        ? `  (late starts ${s.schedule.lateStarts}, max slip ${s.schedule.maxSlipMs.toFixed(1)} ms)`
+    sched === null || sched === undefined
+      ? `throughput  target ${s.throughput.targetPerS.toFixed(1)}/s  achieved ${s.throughput.achievedPerS.toFixed(1)}/s`
+      : `schedule    ${sched} scheduled, ${s.requests.sent} sent (${ratio(s.throughput.sentOfScheduled)}), ${s.requests.completed} answered (achieved/scheduled ${ratio(s.throughput.achievedOfScheduled)})`,
+  );
+  if (sched !== null && sched !== undefined) {
+    lines.push(
+      `throughput  mean target ${s.throughput.targetPerS.toFixed(1)}/s  scheduled ${(s.throughput.scheduledPerS ?? 0).toFixed(1)}/s  achieved ${s.throughput.achievedPerS.toFixed(1)}/s`,
+    );
+  }
+  lines.push(
+    `generator   late starts ${s.schedule.lateStarts}, slip p99 ${ms(s.schedule.slipP99Ms ?? null)} max ${ms(s.schedule.maxSlipMs)}` +
+      (g
+        ? `, worker loop delay p99 ${ms(g.figures.loopDelayP99Ms)}, busy ${pctText(g.figures.busyShare)}`
         : ''),
   );
   lines.push(`latency     ${latText(t)}`);
+  const service = s.latencyMs.service?.tenant as Lat | undefined;
+  if (service && service.count > 0) {
+    const wait = t.p99 !== null && service.p99 !== null ? Math.max(0, t.p99 - service.p99) : null;
+    lines.push(
+      `service     ${latText(service)}  (send → reply; of the p99, ${ms(service.p99)} is the tenant, ${ms(wait)} waiting for the schedule)`,
+    );
+  }
   const outcomes = Object.entries(s.requests.byOutcome)
     .filter(([, n]) => (n as number) > 0)
     .map(([k, n]) => `${k} ${n}`);
@@ -70,6 +93,14 @@ export function printSummary(
 function latText(l: Lat): string {
   if (!l || l.count === 0) return 'no replies';
   return `p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`;
+}
+
+function ratio(v: number | null | undefined): string {
+  return v === null || v === undefined ? '-' : v.toFixed(3);
+}
+
+function pctText(v: number | null): string {
+  return v === null ? '-' : `${(v * 100).toFixed(0)} %`;
 }
 
 function ms(v: number | null): string {

@@ -93,7 +93,7 @@ export function renderBlock(f: ProgressFrame, width: number, paint: Paint): stri
       (last.worstAgent ? `  worst ${last.worstAgent.name} ${ms(last.worstAgent.p99Ms)}` : '')
     : `${lastLabel}(no interval closed yet)`;
   const lastErrors = last ? errorsText(last.errors) : '';
-  const runText = `run     ${run.sent} sent  ${run.replies} replies`;
+  const runText = `run     ${run.scheduled === undefined ? '' : `${run.scheduled} scheduled  `}${run.sent} sent  ${run.replies} replies`;
   return [
     fit(head, width),
     fit(`${nowText}${agents ? `: ${agents}` : ''}`, width),
@@ -120,7 +120,7 @@ export function renderLine(f: ProgressFrame): string {
     : 'no interval closed yet';
   return (
     `[${secs(now.elapsedMs)}/${secs(now.totalMs)}] ${now.phase}: target ${rate(now.targetRate)}, in flight ${now.inFlight}, ` +
-    `agents ${now.activeAgents.length} | ${lastPart} | run: ${run.sent} sent, ${run.replies} replies, ${run.errors} errors, late starts ${run.lateStarts}`
+    `agents ${now.activeAgents.length} | ${lastPart} | run: ${run.scheduled === undefined ? '' : `${run.scheduled} scheduled, `}${run.sent} sent, ${run.replies} replies, ${run.errors} errors, late starts ${run.lateStarts}`
   );
 }
 

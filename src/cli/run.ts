@@ -1,4 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import {
+  DEFAULT_GENERATOR_LIMITS,
+  GENERATOR_LIMIT_FLAGS,
+  type GeneratorLimits,
+  parseGeneratorLimits,
+} from '../analysis/generator-health.js';
 import { EXIT } from '../errors.js';
 import { shippedProfile } from '../profile/shipped.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
@@ -25,6 +31,7 @@ interface RunFlags extends EntraOptionValues, StartOptionValues, LoadOptionValue
   metricsPort?: number;
   metricsHost?: string;
   prometheusRemoteWrite?: string;
+  generatorLimits?: Partial<GeneratorLimits>;
 }
 
 export function register(program: Command): void {
@@ -67,6 +74,11 @@ export function register(program: Command): void {
       'push live metrics to a Prometheus remote-write endpoint, e.g. http://127.0.0.1:9090/api/v1/write',
     )
     .option('--junit <file>', 'also write the thresholds as JUnit XML (one test case each) for CI')
+    .option(
+      '--generator-limits <list>',
+      `when the run measures the generator, not the tenant (exit 4), e.g. "late=5%,slip=100ms"; names ${Object.keys(GENERATOR_LIMIT_FLAGS).join(', ')}; defaults ${defaultLimitsText()}`,
+      generatorLimitsFlag,
+    )
     .action(
       action(async (profileArg: string | undefined, flags: RunFlags) => {
         // Found beside the installed package, not in the current folder: `npx ptaload run` works anywhere.
@@ -81,6 +93,7 @@ export function register(program: Command): void {
           ...(flags.connections ? { connections: flags.connections } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+          ...(flags.generatorLimits ? { generatorLimits: flags.generatorLimits } : {}),
           live: {
             ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
             ...(flags.metricsHost ? { metricsHost: flags.metricsHost } : {}),
@@ -147,4 +160,19 @@ export function register(program: Command): void {
   addLoadOptions(cmd);
   addEntraOptions(cmd);
   addStartOptions(cmd);
+}
+
+function generatorLimitsFlag(text: string): Partial<GeneratorLimits> {
+  const parsed = parseGeneratorLimits(text);
+  if (!parsed.ok) {
+    throw new InvalidArgumentError(
+      `--generator-limits: ${parsed.error}. Give name=value pairs, e.g. --generator-limits "late=5%,slip=100ms,loop=100ms,busy=95%,queued=50%".`,
+    );
+  }
+  return parsed.limits;
+}
+
+function defaultLimitsText(): string {
+  const d = DEFAULT_GENERATOR_LIMITS;
+  return `late=${d.lateShare * 100}%,slip=${d.slipP99Ms}ms,loop=${d.loopDelayP99Ms}ms,busy=${d.busyShare * 100}%,queued=${d.queuedShare * 100}%`;
 }

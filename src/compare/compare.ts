@@ -1,3 +1,4 @@
+import { GENERATOR_LIMITED_TEXT } from '../analysis/generator-health.js';
 import { UsageError } from '../errors.js';
 import { fmtCount, fmtDuration, fmtMs } from '../report/format.js';
 import { openResults } from '../results/reader.js';
@@ -142,7 +143,12 @@ export function compareSamples(b: RunSamples, c: RunSamples, ctx: SamplesContext
   ] as const) {
     const { lateStarts, maxSlipMs } = s.summary.schedule;
     const sent = s.summary.requests.sent;
-    if (sent > 0 && lateStarts > LATE_SHARE * sent) {
+    const generator = s.summary.generator;
+    if (generator?.limited) {
+      warnings.push(
+        `The ${name} run is generator-limited (${generator.breaches.join('; ')}): ${GENERATOR_LIMITED_TEXT}, so a difference between the runs may be the generator's. ${generator.advice?.replace(/^[^:]*: /, '') ?? ''}`,
+      );
+    } else if (sent > 0 && lateStarts > LATE_SHARE * sent) {
       warnings.push(
         `The load generator fell behind its schedule in the ${name} run (${fmtCount(lateStarts)} of ${fmtCount(sent)} sign-ins started late, worst by ${fmtMs(maxSlipMs)}): the test machine was busy, and its delays count as latency. Compare runs made on a quiet machine before trusting a latency verdict.`,
       );

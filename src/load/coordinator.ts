@@ -7,6 +7,7 @@ import { IntervalEmitter } from './interval-emitter.js';
 import type { LoadPlan } from './load-plan.js';
 import type { Breaker, LoadResult, LoadSink } from './load-sink.js';
 import { ArrivalSchedule } from './schedule/arrival-schedule.js';
+import { ScheduledCounter, shardKeeps } from './schedule/scheduled-count.js';
 import { TimelineDriver } from './timeline-driver.js';
 import { buildUserTable } from './worker/user-table.js';
 import { type TaskRunner, WorkerPool } from './worker-pool.js';
@@ -62,6 +63,7 @@ export async function runLoad(
   };
   const stopAll = () => {
     if (pool.stopping) return;
+    emitter.stoppedAt(time.elapsed());
     pool.stop(plan.stopGraceMs);
     timeline.stop();
   };
@@ -78,6 +80,11 @@ export async function runLoad(
     workers: plan.workers,
     schedule,
     shardFactor: 1 / (plan.shard?.count ?? 1),
+    scheduled: new ScheduledCounter(
+      plan.phases,
+      { arrivals: plan.arrivals, seed: plan.seed },
+      shardKeeps(plan.workers, plan.shard),
+    ),
     roster,
     time,
     sink,

@@ -1,10 +1,12 @@
 /** The run's interval stream: worker snapshots merged per interval, stamped with the schedule, handed on in order. */
+import { encodeHistogram } from '../metrics/histogram.js';
 import { IntervalMerger, type MergedInterval } from '../metrics/merge.js';
 import type { IntervalRecord, WorkerSnapshot } from '../metrics/types.js';
 import type { AgentRoster } from './agent-roster.js';
 import type { Cancel, RunClock } from './clock.js';
 import type { Breaker, LoadSink } from './load-sink.js';
 import type { ArrivalSchedule } from './schedule/arrival-schedule.js';
+import type { ScheduledCounter } from './schedule/scheduled-count.js';
 import type { WorkerLoss } from './worker-pool.js';
 
 /** How long an interval waits for a slow worker's snapshot before it is written without it. */
@@ -28,6 +30,8 @@ export interface IntervalEmitterOptions {
   /** The whole run's schedule; this harness's share of it is `shardFactor`. */
   readonly schedule: ArrivalSchedule;
   readonly shardFactor: number;
+  /** Counts what the seeded schedule drew per interval (this shard's workers' shares). */
+  readonly scheduled?: ScheduledCounter;
   readonly roster: AgentRoster;
   readonly time: RunClock;
   readonly sink: LoadSink;
@@ -48,6 +52,7 @@ export class IntervalEmitter {
   private lastInFlight = 0;
   private chain: Promise<void> = Promise.resolve();
   private cancelTick: Cancel | undefined;
+  private stoppedAtMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly opts: IntervalEmitterOptions) {
     this.merger = new IntervalMerger(range(opts.workers));
@@ -78,6 +83,11 @@ export class IntervalEmitter {
     this.emit(this.merger.expectWorkers(all.filter((id) => id !== workerId)));
     // The replacement reports from the interval it resumes in; the ones in between are written without it.
     if (loss.replaced) this.emit(this.merger.expectWorkers(all, Math.floor(atMs / intervalMs)));
+  }
+
+  /** The run was asked to stop at this run time: arrivals after it were never going to be sent. */
+  stoppedAt(ms: number): void {
+    this.stoppedAtMs = Math.min(this.stoppedAtMs, ms);
   }
 
   /** Stops the tick and emits everything still pending (end of run). */
@@ -117,8 +127,11 @@ export class IntervalEmitter {
       this.lastEmitted = m.index;
       const startMs = m.index * intervalMs;
       const endMs = Math.min(startMs + intervalMs, Math.max(time.elapsed(), startMs));
+      const scheduled = this.opts.scheduled?.count(startMs, Math.min(endMs, this.stoppedAtMs));
       const record: IntervalRecord = {
         ...m.counters,
+        ...(scheduled === undefined ? {} : { scheduled }),
+        ...extraHistograms(m),
         index: m.index,
         startMs,
         endMs,
@@ -139,6 +152,16 @@ export class IntervalEmitter {
       this.chain = this.chain.then(() => sink.interval(record, m.histograms));
     }
   }
+}
+
+/** The interval's slip and service-time histograms, encoded for intervals.jsonl. */
+function extraHistograms(m: MergedInterval): Pick<IntervalRecord, 'slip' | 'service'> {
+  const service: Record<string, string> = {};
+  for (const [agent, h] of m.service) if (h.totalCount > 0) service[agent] = encodeHistogram(h);
+  return {
+    ...(m.slip && m.slip.totalCount > 0 ? { slip: encodeHistogram(m.slip) } : {}),
+    ...(Object.keys(service).length > 0 ? { service } : {}),
+  };
 }
 
 function errorText(err: unknown): string {

@@ -1,4 +1,4 @@
-import type { IntervalCounters } from './types.js';
+import type { GeneratorSample, IntervalCounters } from './types.js';
 
 export function zeroCounters(): IntervalCounters {
   return {
@@ -38,7 +38,21 @@ export function addCountersInto(target: IntervalCounters, part: IntervalCounters
     target.lockouts.users += part.lockouts.users;
     target.lockouts.unexplained += part.lockouts.unexplained;
   }
+  if (part.scheduled !== undefined) target.scheduled = (target.scheduled ?? 0) + part.scheduled;
+  if (part.generator !== undefined) target.generator = mergeGenerator(target.generator, part.generator);
   addCodesInto(target.codes, part.codes);
+}
+
+/** Worst of two workers' (or shards') health figures; queued requests add, being distinct requests. */
+function mergeGenerator(a: GeneratorSample | undefined, b: GeneratorSample): GeneratorSample {
+  if (a === undefined) return { ...b };
+  return {
+    loopDelayP99Us: Math.max(a.loopDelayP99Us, b.loopDelayP99Us),
+    loopDelayMaxUs: Math.max(a.loopDelayMaxUs, b.loopDelayMaxUs),
+    busyShare: Math.max(a.busyShare, b.busyShare),
+    queuedPeak: a.queuedPeak + b.queuedPeak,
+    queuedSends: (a.queuedSends ?? 0) + (b.queuedSends ?? 0),
+  };
 }
 
 /**

@@ -1,6 +1,13 @@
 import { OUTCOMES, type Outcome } from '../outcome.js';
+import { decodeHistogram } from './histogram.js';
 import { type Histogram, type IntervalLatency, intervalLatencyMs, newHistogram } from './latency.js';
-import { type IntervalRecord, parseSeriesTag, type SeriesTag, TENANT } from './types.js';
+import {
+  type GeneratorSample,
+  type IntervalRecord,
+  parseSeriesTag,
+  type SeriesTag,
+  TENANT,
+} from './types.js';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -33,6 +40,18 @@ export interface IntervalStats {
   readonly tenant: IntervalLatency;
   /** Replies attributed to a named agent (the `tenant` key, i.e. unattributed replies, is not an agent). */
   readonly agents: Readonly<Record<string, AgentIntervalStats>>;
+  /** Arrivals the seeded schedule drew for the interval; null in folders of earlier versions. */
+  readonly scheduled: number | null;
+  /** Arrivals not sent because too many sign-ins already waited for a connection (bounded admission). */
+  readonly saturated: number;
+  /** Length of the interval as a share of a full one (the last is often partial): rates weigh by it. */
+  readonly weight: number;
+  /** The generator's own health; null in folders of earlier versions. */
+  readonly generator: GeneratorSample | null;
+  /** Schedule slip p99 of the interval's sends, ms; null when not recorded. */
+  readonly slipP99Ms: number | null;
+  /** Service time (actual send → last byte) of every reply, uncorrected; null when not recorded. */
+  readonly service: IntervalLatency | null;
 }
 
 export interface IntervalHistograms {
@@ -63,10 +82,26 @@ export function mergeInterval(histograms: ReadonlyMap<SeriesTag, Histogram>): In
   return { tenant, success, agents };
 }
 
+/** The record's service-time histograms decoded, per agent and tenant-wide; undefined when not recorded. */
+export function serviceHistograms(
+  record: IntervalRecord,
+): { tenant: Histogram; agents: Map<string, Histogram> } | undefined {
+  if (record.service === undefined) return undefined;
+  const tenant = newHistogram();
+  const agents = new Map<string, Histogram>();
+  for (const [agent, encoded] of Object.entries(record.service)) {
+    const h = decodeHistogram(encoded);
+    tenant.add(h);
+    if (agent !== TENANT) agents.set(agent, h);
+  }
+  return { tenant, agents };
+}
+
 export function intervalStats(
   record: IntervalRecord,
   histograms: ReadonlyMap<SeriesTag, Histogram>,
   merged: IntervalHistograms = mergeInterval(histograms),
+  intervalMs?: number,
 ): IntervalStats {
   const byOutcome = zeroOutcomes();
   const agentOutcomes = new Map<string, OutcomeCounts>();
@@ -79,11 +114,18 @@ export function intervalStats(
     counts[split.outcome] += h.totalCount;
     agentOutcomes.set(split.agent, counts);
   }
+  const service = serviceHistograms(record);
   const agents: Record<string, AgentIntervalStats> = {};
   for (const name of [...merged.agents.keys()].sort()) {
-    agents[name] = { ...intervalLatencyMs(merged.agents.get(name)!), byOutcome: agentOutcomes.get(name)! };
+    const own = service?.agents.get(name);
+    agents[name] = {
+      ...intervalLatencyMs(merged.agents.get(name)!),
+      byOutcome: agentOutcomes.get(name)!,
+      ...(own ? { service: intervalLatencyMs(own) } : {}),
+    };
   }
   const lengthS = Math.max(record.endMs - record.startMs, 1) / 1000;
+  const slip = record.slip === undefined ? undefined : decodeHistogram(record.slip);
   return {
     index: record.index,
     startS: record.startMs / 1000,
@@ -101,6 +143,15 @@ export function intervalStats(
     byOutcome,
     tenant: intervalLatencyMs(merged.tenant),
     agents,
+    scheduled: record.scheduled ?? null,
+    saturated: record.saturated ?? 0,
+    weight:
+      intervalMs === undefined || intervalMs <= 0
+        ? 1
+        : round3(Math.min(1, (record.endMs - record.startMs) / intervalMs)),
+    generator: record.generator ?? null,
+    slipP99Ms: slip === undefined || slip.totalCount === 0 ? null : slip.getValueAtPercentile(99) / 1000,
+    service: service ? intervalLatencyMs(service.tenant) : null,
   };
 }
 

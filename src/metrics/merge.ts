@@ -11,6 +11,10 @@ export interface MergedInterval {
   readonly index: number;
   readonly counters: IntervalCounters;
   readonly histograms: Map<SeriesTag, Histogram>;
+  /** Schedule slip of every send, µs (null when nothing was sent). */
+  readonly slip: Histogram | null;
+  /** Service time (actual send → last byte) per agent, µs. */
+  readonly service: Map<string, Histogram>;
   /** Workers whose snapshot is included, ascending. */
   readonly workers: readonly number[];
   /** Workers expected for this interval that had not reported when it was flushed, ascending. */
@@ -30,6 +34,8 @@ export interface MergerLosses {
 interface Pending {
   readonly counters: IntervalCounters;
   readonly histograms: Map<SeriesTag, Histogram>;
+  slip: Histogram | null;
+  readonly service: Map<string, Histogram>;
   readonly workers: Set<number>;
 }
 
@@ -75,7 +81,13 @@ export class IntervalMerger {
     }
     let pending = this.pending.get(snapshot.index);
     if (pending === undefined) {
-      pending = { counters: zeroCounters(), histograms: new Map(), workers: new Set() };
+      pending = {
+        counters: zeroCounters(),
+        histograms: new Map(),
+        slip: null,
+        service: new Map(),
+        workers: new Set(),
+      };
       this.pending.set(snapshot.index, pending);
     }
     if (pending.workers.has(snapshot.workerId)) {
@@ -92,6 +104,18 @@ export class IntervalMerger {
         pending.histograms.set(tag, into);
       }
       addEncodedInto(into, encoded.encoded);
+    }
+    if (snapshot.slip !== undefined) {
+      pending.slip ??= createHistogram();
+      addEncodedInto(pending.slip, snapshot.slip);
+    }
+    for (const [agent, encoded] of Object.entries(snapshot.service ?? {})) {
+      let into = pending.service.get(agent);
+      if (into === undefined) {
+        into = createHistogram();
+        pending.service.set(agent, into);
+      }
+      addEncodedInto(into, encoded);
     }
     return this.drain();
   }
@@ -147,6 +171,8 @@ export class IntervalMerger {
       index,
       counters: pending?.counters ?? zeroCounters(),
       histograms: pending?.histograms ?? new Map(),
+      slip: pending?.slip ?? null,
+      service: pending?.service ?? new Map(),
       workers: [...reported].sort((a, b) => a - b),
       missingWorkers: missing.sort((a, b) => a - b),
     };

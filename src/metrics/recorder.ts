@@ -46,10 +46,25 @@ export class IntervalRecorder {
   private saturated = 0;
   private codes: Record<string, number> = {};
   private lockouts: LockoutCounts | undefined;
+  private readonly slip: Histogram;
+  private slipCount = 0;
+  private readonly service = new Map<string, { histogram: Histogram; count: number }>();
 
   constructor(options: RecorderOptions = {}) {
     this.engine = options.engine ?? 'js';
     this.releaseAfter = options.releaseAfterIntervals ?? 60;
+    this.slip = createHistogram(32, this.engine);
+  }
+
+  /** The tenant's own time for one reply: actual send → last byte, µs (what wrk2 calls uncorrected latency). */
+  recordService(agent: string, serviceUs: number): void {
+    let series = this.service.get(agent);
+    if (series === undefined) {
+      series = { histogram: createHistogram(32, this.engine), count: 0 };
+      this.service.set(agent, series);
+    }
+    series.histogram.recordValue(clampUs(serviceUs));
+    series.count++;
   }
 
   /** One reply (or failure to get one): latency from the request's intended start, µs. */
@@ -87,6 +102,8 @@ export class IntervalRecorder {
     this.sent++;
     if (late) this.lateStarts++;
     if (slipUs > this.maxSlipUs) this.maxSlipUs = slipUs;
+    this.slip.recordValue(clampUs(slipUs));
+    this.slipCount++;
   }
 
   /** An arrival not sent because the worker was saturated (bounded admission). */
@@ -126,6 +143,16 @@ export class IntervalRecorder {
       series.lastUsed = this.snapshots;
     }
     this.active.length = 0;
+    const service: Record<string, string> = {};
+    for (const [agent, series] of this.service) {
+      if (series.count === 0) continue;
+      service[agent] = encodeHistogram(series.histogram);
+      series.histogram.reset();
+      series.count = 0;
+    }
+    const slip = this.slipCount > 0 ? encodeHistogram(this.slip) : undefined;
+    this.slip.reset();
+    this.slipCount = 0;
     const snap: WorkerSnapshot = {
       workerId,
       index,
@@ -139,6 +166,8 @@ export class IntervalRecorder {
       saturated: this.saturated,
       ...(this.lockouts !== undefined ? { lockouts: this.lockouts } : {}),
       histograms,
+      ...(slip === undefined ? {} : { slip }),
+      ...(Object.keys(service).length > 0 ? { service } : {}),
     };
     this.lockouts = undefined;
     this.sent = 0;
@@ -163,6 +192,9 @@ export class IntervalRecorder {
   /** Frees every histogram (required with the wasm engine, harmless with js). The recorder is unusable after. */
   close(): void {
     for (const row of this.byAgent.values()) for (const s of row) s?.histogram.destroy();
+    for (const s of this.service.values()) s.histogram.destroy();
+    this.service.clear();
+    this.slip.destroy();
     this.byAgent.clear();
     this.active.length = 0;
   }
@@ -183,4 +215,9 @@ export class IntervalRecorder {
       if (kept === 0) this.byAgent.delete(agent);
     }
   }
+}
+
+/** Into the histogram's range (slip and service times never exceed it in practice; NaN becomes 0). */
+function clampUs(us: number): number {
+  return us >= 0 && us <= HIGHEST_US ? Math.round(us) : us > HIGHEST_US ? HIGHEST_US : 0;
 }

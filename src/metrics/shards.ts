@@ -1,6 +1,7 @@
 import { ResultsError } from '../errors.js';
 import { addCountersInto, zeroCounters } from './counters.js';
-import { createHistogram, type Histogram } from './histogram.js';
+import { addEncodedInto } from './encoded.js';
+import { createHistogram, encodeHistogram, type Histogram } from './histogram.js';
 import type { IntervalData } from './totals.js';
 import type { IntervalRecord, SeriesTag } from './types.js';
 
@@ -105,11 +106,35 @@ export function mergeIntervalRecords(records: readonly IntervalRecord[]): Interv
   }
   return {
     ...counters,
+    ...mergeExtraHistograms(records),
     index: first.index,
     startMs,
     endMs,
     targetRate,
     activeAgents: [...agents].sort(),
     phase: phases.join('+'),
+  };
+}
+
+/** Slip and service-time histograms of one interval from several shards, added exactly. */
+function mergeExtraHistograms(records: readonly IntervalRecord[]): Pick<IntervalRecord, 'slip' | 'service'> {
+  let slip: Histogram | undefined;
+  const service = new Map<string, Histogram>();
+  for (const record of records) {
+    if (record.slip !== undefined) {
+      slip ??= createHistogram();
+      addEncodedInto(slip, record.slip);
+    }
+    for (const [agent, encoded] of Object.entries(record.service ?? {})) {
+      const into = service.get(agent) ?? createHistogram();
+      addEncodedInto(into, encoded);
+      service.set(agent, into);
+    }
+  }
+  return {
+    ...(slip ? { slip: encodeHistogram(slip) } : {}),
+    ...(service.size > 0
+      ? { service: Object.fromEntries([...service].map(([agent, h]) => [agent, encodeHistogram(h)])) }
+      : {}),
   };
 }

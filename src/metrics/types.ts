@@ -59,11 +59,40 @@ export interface IntervalCounters {
    * in the hour before (an IP block, not our wrong passwords). Absent means none (added in 0.2).
    */
   lockouts?: LockoutCounts;
+  /**
+   * Arrivals the seeded schedule drew for this interval (this shard's share), whether sent or not: what `sent`
+   * is judged against. Set by the coordinator; absent in workers' snapshots and in folders of earlier versions.
+   */
+  scheduled?: number;
+  /** The generator's own health in the interval (absent in folders of earlier versions). */
+  generator?: GeneratorSample;
 }
 
 export interface LockoutCounts {
   users: number;
   unexplained: number;
+}
+
+/** How hard the generator itself worked in one interval: the worst worker's figures, so one busy thread shows. */
+export interface GeneratorSample {
+  /** Worst worker's event-loop delay p99 (perf_hooks monitorEventLoopDelay), µs. Merged with max. */
+  loopDelayP99Us: number;
+  /** Worst worker's longest event-loop delay, µs. Merged with max. */
+  loopDelayMaxUs: number;
+  /** Busiest worker's event-loop utilisation: share of the interval its thread was not idle, 0–1. Merged with max. */
+  busyShare: number;
+  /** Most requests that waited for a free connection at any send (in flight beyond the connections), summed over workers. */
+  queuedPeak: number;
+  /** Sends that found every connection busy and waited in the client (absent before it was counted). Adds. */
+  queuedSends?: number;
+}
+
+/** Histograms a worker keeps beside the latency ones: how the generator kept its schedule, and the tenant's own time. */
+interface ExtraHistograms {
+  /** Schedule slip of every send (actual − intended start), µs, encoded. */
+  slip?: string;
+  /** Service time per agent (actual send → last byte, not corrected for coordinated omission), µs, encoded. */
+  service?: Readonly<Record<string, string>>;
 }
 
 /** One histogram of one interval, encoded with HdrHistogram's compressed base64 form (as in .hlog files). */
@@ -74,7 +103,7 @@ export interface EncodedHistogram {
 }
 
 /** What a worker sends the coordinator at the end of every interval. Plain data: crosses threads. */
-export interface WorkerSnapshot extends IntervalCounters {
+export interface WorkerSnapshot extends IntervalCounters, ExtraHistograms {
   readonly workerId: number;
   /** Interval number since the run's start (0-based): the interval covers [index·len, (index+1)·len). */
   readonly index: number;
@@ -82,7 +111,7 @@ export interface WorkerSnapshot extends IntervalCounters {
 }
 
 /** One interval of the whole run, all workers merged, as the results folder keeps it (intervals.jsonl). */
-export interface IntervalRecord extends IntervalCounters {
+export interface IntervalRecord extends IntervalCounters, ExtraHistograms {
   readonly index: number;
   /** ms since the run's start. */
   readonly startMs: number;

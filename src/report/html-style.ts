@@ -35,6 +35,7 @@ td.n, th.n { text-align:right; white-space:nowrap; }
 tr.fail td { background:#fff8f7; }
 .ok { color:var(--good); font-weight:600; }
 .no { color:var(--bad); font-weight:650; }
+.banner.bad { border:1px solid #ffcecb; background:#fff8f7; color:var(--bad); border-radius:8px; padding:4px 16px; margin:16px 0; }
 .dim { color:var(--muted); }
 .scroll { overflow-x:auto; }
 figure.chart { position:relative; margin:0 0 22px; border:1px solid var(--line); border-radius:10px; padding:12px 14px 8px; break-inside:avoid; }

@@ -16,6 +16,7 @@ import {
   escapeHtml as h,
   NONE,
 } from './format.js';
+import { generatorBanner, generatorRows, scheduleLine, serviceSplit } from './generator-words.js';
 import { eventMarkers, reportCharts } from './html-charts.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-style.js';
 
@@ -78,8 +79,10 @@ ${typeof description === 'string' && description ? `<p class="desc">${h(descript
 <span><b>Run</b>${h(s.runId)}</span>${run.shard ? `<span><b>Shard</b>${run.shard.index}/${run.shard.count}</span>` : ''}<span><b>Workers</b>${run.workers} · ${run.connections} connections</span><span><b>Tool</b>ptaload ${h(s.tool.version)} · Node ${h(run.node)}</span></div>
 </div></header>
 <main class="wrap">
+${banner(s)}
 ${kpis(s)}
 ${s.thresholds.length > 0 ? `<section id="thresholds"><h2>Thresholds</h2>${thresholds(s)}</section>` : ''}
+${generatorSection(s)}
 <section id="charts"><h2>Over time</h2>
 <label class="clock"><input type="checkbox" id="wall-clock" data-epoch="${run.startEpochMs}"> wall-clock time (UTC) on the time axes</label>
 ${charts.join('\n')}
@@ -97,6 +100,31 @@ ${s.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul class="notes">${s.
 <script>${REPORT_SCRIPT}</script>
 </body></html>
 `;
+}
+
+function banner(s: Summary): string {
+  const text = generatorBanner(s);
+  return text ? `<section id="generator-limited" class="banner bad"><p><b>${h(text)}</b></p></section>` : '';
+}
+
+function generatorSection(s: Summary): string {
+  const rows = generatorRows(s);
+  const words = [scheduleLine(s), serviceSplit(s)].filter((w): w is string => w !== null);
+  if (rows.length === 0 && words.length === 0) return '';
+  return `<section id="generator"><h2>Generator health</h2>${words.map((w) => `<p>${h(w)}</p>`).join('')}${
+    rows.length > 0
+      ? table(
+          ['Figure', num('Measured'), num('Limit'), 'Result'],
+          rows.map(([name, v, limit, over]) => [
+            name,
+            num(v),
+            num(limit),
+            over ? { html: '<span class="no">over</span>' } : 'ok',
+          ]),
+          (i) => (rows[i]![3] ? 'fail' : ''),
+        )
+      : ''
+  }</section>`;
 }
 
 /** 2026-11-25 12:00:00 UTC: an ISO stamp a person reads at a glance. */
@@ -117,7 +145,9 @@ function kpis(s: Summary): string {
     kpi(
       'Achieved',
       fmtRate(s.throughput.achievedPerS),
-      `${fmtPct(share)} of ${fmtRate(s.throughput.targetPerS)} target`,
+      s.throughput.scheduled === null || s.throughput.scheduled === undefined
+        ? `${fmtPct(share)} of ${fmtRate(s.throughput.targetPerS)} target`
+        : `${share === null ? NONE : share.toFixed(3)} of ${fmtCount(s.throughput.scheduled)} scheduled · mean target ${fmtRate(s.throughput.targetPerS)}`,
       share !== null && share < 0.95 ? 'bad' : '',
     ),
     kpi(
@@ -142,8 +172,8 @@ function kpis(s: Summary): string {
     kpi(
       'Schedule',
       fmtCount(s.schedule.lateStarts),
-      `late starts · worst slip ${fmtMs(s.schedule.maxSlipMs)}`,
-      s.schedule.lateStarts > 0.01 * s.requests.sent ? 'bad' : '',
+      `late starts · slip p99 ${fmtMs(s.schedule.slipP99Ms ?? null)} · worst ${fmtMs(s.schedule.maxSlipMs)}`,
+      s.generator?.limited || (!s.generator && s.schedule.lateStarts > 0.01 * s.requests.sent) ? 'bad' : '',
     ),
   ].join('')}</section>`;
 }

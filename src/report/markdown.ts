@@ -15,6 +15,7 @@ import {
   mdCode,
   NONE,
 } from './format.js';
+import { generatorBanner, generatorRows, scheduleLine, serviceSplit } from './generator-words.js';
 
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -32,7 +33,24 @@ export function renderMarkdown(run: RunInfo, analysis: Analysis): string {
       `target ${md(s.target.kind)} ${md(s.target.url)} (tenant ${md(s.target.tenant)}) · ptaload ${md(s.tool.version)}`,
     '',
   );
+  const banner = generatorBanner(s);
+  if (banner) out.push(`> **${md(banner)}**`, '');
   out.push('## Headline', '', headline(s), '');
+  const schedule = scheduleLine(s);
+  const split = serviceSplit(s);
+  if (schedule) out.push(md(`Schedule: ${schedule}.`), '');
+  if (split) out.push(md(`Latency: ${split}`), '');
+  const health = generatorRows(s);
+  if (health.length > 0) {
+    out.push('## Generator health', '');
+    out.push(
+      table(
+        ['Figure', 'Measured', 'Limit', 'Result'],
+        health.map(([name, v, limit, over]) => [md(name), v, limit, over ? '**OVER**' : 'ok']),
+      ),
+      '',
+    );
+  }
   if (s.thresholds.length > 0) {
     out.push('## Thresholds', '');
     out.push(
@@ -85,17 +103,38 @@ function headline(s: Summary): string {
     ['Figure', 'Value'],
     [
       ['Target rate (mean)', fmtRate(s.throughput.targetPerS)],
-      [
-        'Achieved (replies)',
-        `${fmtRate(s.throughput.achievedPerS)} (${fmtPct(s.throughput.achievedShare)} of target)`,
-      ],
-      ['Peak interval', fmtRate(s.throughput.peakIntervalPerS)],
+      ...(s.throughput.scheduled === null || s.throughput.scheduled === undefined
+        ? [
+            [
+              'Achieved (replies)',
+              `${fmtRate(s.throughput.achievedPerS)} (${fmtPct(s.throughput.achievedShare)} of target)`,
+            ],
+          ]
+        : [
+            [
+              'Scheduled (what the seeded schedule drew)',
+              `${fmtCount(s.throughput.scheduled)} (${fmtRate(s.throughput.scheduledPerS ?? null)})`,
+            ],
+            [
+              'Achieved (replies)',
+              `${fmtRate(s.throughput.achievedPerS)} (achieved/scheduled ${s.throughput.achievedOfScheduled?.toFixed(3) ?? NONE}, sent/scheduled ${s.throughput.sentOfScheduled?.toFixed(3) ?? NONE})`,
+            ],
+          ]),
+      ['Peak interval (full intervals only)', fmtRate(s.throughput.peakIntervalPerS)],
       ['Requests sent / replies', `${fmtCount(s.requests.sent)} / ${fmtCount(s.requests.completed)}`],
       ['In flight at end', fmtCount(s.requests.inFlightAtEnd)],
       ['Error rate', `${fmtPct(s.requests.errorRate)} (${fmtCount(s.requests.errors)})`],
       ['Latency p50 / p90 / p99 (all replies)', `${fmtMs(t.p50)} / ${fmtMs(t.p90)} / ${fmtMs(t.p99)}`],
       ['Latency p99.9 / max', `${fmtMs(t.p999)} / ${fmtMs(t.max)}`],
       ['Successful sign-ins p99', fmtMs(s.latencyMs.tenantSuccess.p99)],
+      ...(s.latencyMs.service
+        ? [
+            [
+              'Service time p50 / p99 (send → reply, uncorrected)',
+              `${fmtMs(s.latencyMs.service.tenant.p50)} / ${fmtMs(s.latencyMs.service.tenant.p99)}`,
+            ],
+          ]
+        : []),
       ['Late starts / worst slip', `${fmtCount(s.schedule.lateStarts)} / ${fmtMs(s.schedule.maxSlipMs)}`],
     ],
   );

@@ -43,6 +43,19 @@ const intervalRecordSchema = z.looseObject({
   clamped: z.number().optional(),
   saturated: z.number().optional(),
   lockouts: z.object({ users: z.number(), unexplained: z.number() }).optional(),
+  // Added with generator health (folders of earlier versions have none of these).
+  scheduled: z.number().nonnegative().optional(),
+  generator: z
+    .object({
+      loopDelayP99Us: z.number(),
+      loopDelayMaxUs: z.number(),
+      busyShare: z.number(),
+      queuedPeak: z.number(),
+      queuedSends: z.number().optional(),
+    })
+    .optional(),
+  slip: z.string().optional(),
+  service: z.record(z.string(), z.string()).optional(),
 });
 
 const FIX = 'give a folder written by `ptaload run` (results/<stamp>-<profile>/)';

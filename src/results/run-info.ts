@@ -118,6 +118,16 @@ export const runInfoSchema = z.object({
       toleranceMs: z.number(),
     })
     .optional(),
+  /** Generator limits the command line changed (--generator-limits); the rest are the defaults. Absent before 0.2. */
+  generatorLimits: z
+    .object({
+      lateShare: z.number().optional(),
+      slipP99Ms: z.number().optional(),
+      loopDelayP99Ms: z.number().optional(),
+      busyShare: z.number().optional(),
+      queuedShare: z.number().optional(),
+    })
+    .optional(),
   phases: z.array(z.object({ name: z.string(), shape: z.string(), startMs: z.number(), endMs: z.number() })),
   /** The initial agent set; later additions are in the timeline. */
   agents: z.array(agentInfoSchema),

@@ -71,6 +71,7 @@ export async function runProfile(
     status: 'running',
     workers: settings.load.workers,
     connections: settings.load.connections,
+    ...(settings.generatorLimits ? { generatorLimits: settings.generatorLimits } : {}),
     ...(shard ? { shard: { ...shard, profileSha256 } } : {}),
     phases: phaseSpans(profile),
     agents: target.agents.map((a) => ({ ...a })),
@@ -186,6 +187,7 @@ export async function runProfile(
 function exitCodeFor(status: RunInfo['status'], summary: Summary, failure: string | undefined): ExitCode {
   if (status === 'interrupted') return EXIT.interrupted;
   if (status === 'failed') return failure ? EXIT.target : EXIT.failed;
+  if (summary.generator?.limited) return EXIT.generatorLimited;
   return summary.thresholds.every((t) => t.ok) ? EXIT.ok : EXIT.failed;
 }
 

@@ -1,5 +1,6 @@
 /** One run's resolved, typed plan: the profile as it will run, where it came from, and the load plan the engine gets. */
 import { availableParallelism } from 'node:os';
+import type { GeneratorLimits } from '../analysis/generator-health.js';
 import type { LiveOptions } from '../live/live-outputs.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { LoadedProfile } from '../profile/load.js';
@@ -31,6 +32,8 @@ export interface RunOverrides {
   readonly runId?: string;
   /** --rate, --duration, --agents (profile/overrides). */
   readonly load?: LoadOverrides;
+  /** Generator limits changed on the command line (`--generator-limits`); only the command line may. */
+  readonly generatorLimits?: Partial<GeneratorLimits>;
 }
 
 /** Everything one run needs, resolved once: nothing downstream re-reads the profile or the flags. */
@@ -47,6 +50,8 @@ export interface RunPlan {
   readonly live: LiveOptions;
   /** What run.json's notes say about the plan (which flags changed the profile). */
   readonly notes: readonly string[];
+  /** Generator limits the command line changed; run.json keeps them so a rebuilt report judges alike. */
+  readonly generatorLimits?: Partial<GeneratorLimits>;
 }
 
 export type StartRule =
@@ -71,6 +76,9 @@ export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
     ...(o.start ? { start: o.start } : {}),
     ...(o.runId !== undefined ? { runId: o.runId } : {}),
     notes: overridden ? [`load overridden on the command line: ${overridden}`] : [],
+    ...(o.generatorLimits && Object.keys(o.generatorLimits).length > 0
+      ? { generatorLimits: o.generatorLimits }
+      : {}),
   };
 }
 

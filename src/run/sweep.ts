@@ -96,6 +96,9 @@ export async function runSweep(
   index.endedAt = new Date().toISOString();
   await save();
   if (signal.aborted) exitCode = EXIT.interrupted;
+  else if (exitCode === EXIT.ok && summaries.some((s) => s.summary.generator?.limited)) {
+    exitCode = EXIT.generatorLimited;
+  }
   return { kind: 'sweep', dir, index, summaries, exitCode };
 }
 

@@ -2,6 +2,7 @@
  * ROPC sign-ins over undici's handler-level dispatch, for the load generator's hot path: no promise, no body
  * stream and no header object per reply, and the handler objects themselves are reused.
  */
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Classified } from '../outcome.js';
 import { AGENT_HEADER } from '../protocol/token.js';
@@ -37,6 +38,8 @@ export class SignInExchange {
   /** Entra's id of the request (`x-ms-request-id`), when kept. */
   requestId: string | undefined = undefined;
   classified: Classified = classify(200, undefined);
+  /** performance.now() when a connection took the request (after any wait in the client's queue); 0 before. */
+  dispatchedAt = 0;
   private abort: ((err?: Error) => void) | undefined = undefined;
   private contentType: string | undefined = undefined;
   private retryAfter: string | undefined = undefined;
@@ -51,6 +54,7 @@ export class SignInExchange {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
+    this.dispatchedAt = performance.now();
   }
 
   onHeaders(statusCode: number, raw: (Buffer | string)[] | null, _resume: () => void): boolean {
@@ -127,6 +131,7 @@ export class SignInExchange {
 
   /** Back to a blank exchange (the pool calls this before reuse). */
   reset(): void {
+    this.dispatchedAt = 0;
     this.keepIds = false;
     this.status = 0;
     this.agent = undefined;

@@ -8,6 +8,7 @@ import { ArrivalSchedule, type SchedulePhase } from '../schedule/arrival-schedul
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../worker-protocol.js';
 import { maxInFlight } from './admission.js';
 import { type CredentialPicker, credentialPicker } from './credentials.js';
+import { HealthProbe } from './health-probe.js';
 import { LockWatch } from './lock-watch.js';
 import { SendCap } from './send-cap.js';
 import type { SignInClient, SignInExchange } from './signin-client.js';
@@ -53,6 +54,7 @@ export type ClientFactory = (users: UserTable, onReply: (x: SignInExchange) => v
  */
 export class WorkerLoop {
   private readonly recorder = new IntervalRecorder();
+  private readonly health: HealthProbe;
   private readonly schedule: ArrivalSchedule;
   private readonly picker: CredentialPicker;
   private readonly lockWatch: LockWatch;
@@ -110,6 +112,7 @@ export class WorkerLoop {
     this.sampler = new SignInSampler(task.schedule.seed, task.correlation === 'all' ? 1 : SUCCESS_SAMPLE);
     this.cap = task.sendCap ? new SendCap(task.sendCap) : undefined;
     this.limit = maxInFlight(task.request.connections);
+    this.health = new HealthProbe(task.request.connections);
     this.client = makeClient(this.users, this.onReply);
     this.index = Math.max(0, Math.floor(task.resumeAtMs / task.intervalMs));
     this.boundaryMs = (this.index + 1) * task.intervalMs;
@@ -128,6 +131,7 @@ export class WorkerLoop {
         if (this.started) this.rollIntervals(this.clock(), true);
         if (this.intervalTimer !== undefined) this.timers.clear(this.intervalTimer);
         if (this.pumpTimer !== undefined) this.timers.clear(this.pumpTimer);
+        this.health.close();
         this.post({ type: 'done', workerId: this.task.workerId });
         this.client.close().catch(() => undefined);
         resolve({
@@ -232,6 +236,7 @@ export class WorkerLoop {
     this.recorder.noteSent(slipMs > 0 ? Math.round(slipMs * 1000) : 0, slipMs > this.task.lateThresholdMs);
     this.sent++;
     this.inFlight++;
+    this.health.noteSend(this.inFlight);
     const wrong = this.picker.wrong;
     if (wrong) this.lockWatch.sentWrong(user, nowMs);
     this.client.send(user, wrong, sequence, intendedMs, this.sampler.keeps(sequence));
@@ -246,6 +251,13 @@ export class WorkerLoop {
     const latencyUs = Math.max(1, Math.round((done - x.intendedMs) * 1000));
     const c = x.classified;
     this.recorder.record(x.agent ?? TENANT, c.outcome, latencyUs);
+    // The tenant's own time: from when a connection took the request to the last byte (wrk2's uncorrected latency).
+    if (x.dispatchedAt > 0) {
+      this.recorder.recordService(
+        x.agent ?? TENANT,
+        Math.max(1, (performance.now() - x.dispatchedAt) * 1000),
+      );
+    }
     if (c.code !== undefined) this.recorder.noteCode(c.code);
     if (c.outcome !== 'success' || x.keepIds) this.writeDown(x, latencyUs);
     if (c.outcome === 'throttled') this.onThrottled(done, x);
@@ -305,7 +317,8 @@ export class WorkerLoop {
       this.rows = [];
     }
     this.recorder.setInFlight(this.inFlight);
-    this.post({ type: 'snapshot', snapshot: this.recorder.snapshot(this.task.workerId, this.index) });
+    const snapshot = this.recorder.snapshot(this.task.workerId, this.index);
+    this.post({ type: 'snapshot', snapshot: { ...snapshot, generator: this.health.sample(this.inFlight) } });
   }
 
   private armIntervalTimer(): void {
