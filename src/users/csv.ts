@@ -103,6 +103,12 @@ function toUser(path: string, line: number, record: readonly string[]): TestUser
     );
   }
   if (password === '') throw new UsersError(`${path}:${line}: user '${username}' has no password. ${FORMAT}`);
+  if (/^\s|\s$/.test(password)) {
+    // Entra's password grant refuses such passwords, so every sign-in of this user would fail the same way.
+    throw new UsersError(
+      `${path}:${line}: the password of user '${username}' starts or ends with whitespace (a space, tab or line break), which Entra's password grant (ROPC) refuses. Remove the whitespace, in the file and in the directory, or use another test user.`,
+    );
+  }
   let state: UserState = 'active';
   if (stateText !== '') {
     if (!isUserState(stateText)) {

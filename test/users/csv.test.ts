@@ -37,13 +37,13 @@ async function refused(text: string): Promise<{ message: string; path: string }>
 test('rows with or without a header, states optional, quoted passwords kept exactly', async () => {
   const users = await readUsersFile(
     await file(
-      'username,password,state\r\na@contoso.test,Pa55word!,disabled\n\nb@contoso.test,"with,comma ""and quote""",\nc@contoso.test,  spaced  ,MFA\n',
+      'username,password,state\r\na@contoso.test,Pa55word!,disabled\n\nb@contoso.test,"with,comma ""and quote""",\nc@contoso.test,in side,MFA\n',
     ),
   );
   assert.deepEqual(users, [
     { username: 'a@contoso.test', password: 'Pa55word!', state: 'disabled' },
     { username: 'b@contoso.test', password: 'with,comma "and quote"', state: 'active' },
-    { username: 'c@contoso.test', password: '  spaced  ', state: 'mfa' },
+    { username: 'c@contoso.test', password: 'in side', state: 'mfa' },
   ]);
   const headerless = await readUsersFile(await file('x@contoso.test,pw1\ny@contoso.test,pw2,expired\n'));
   assert.deepEqual(
@@ -93,6 +93,14 @@ test('bad rows name file:line and the fix, never the password', async () => {
       /:1: the header row must be 'username,password' or 'username,password,state'/,
     ],
     [`a@contoso.test,"${secret}\n`, /:1: a quoted field is never closed/],
+    [
+      `a@contoso.test,${secret}\nb@contoso.test," ${secret}"\n`,
+      /:2: the password of user 'b@contoso\.test' starts or ends with whitespace.*ROPC/,
+    ],
+    [
+      `a@contoso.test,${secret}\t,active\n`,
+      /:1: the password of user 'a@contoso\.test' starts or ends with whitespace/,
+    ],
   ];
   for (const [text, re] of cases) {
     const { message, path } = await refused(text);
