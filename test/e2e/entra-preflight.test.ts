@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
@@ -16,7 +18,10 @@ test('preflight against a ready tenant: every check passes with one sign-in, exi
     res.stdout,
     /OK\s+discovery\s+token endpoint https:\/\/127\.0\.0\.1:\d+\/8eaef023-.*\/oauth2\/v2\.0\/token/,
   );
-  assert.match(res.stdout, /OK\s+realm\s+contoso\.test is a managed domain/);
+  assert.match(
+    res.stdout,
+    /WARN\s+realm\s+contoso\.test is managed: PTA or password hash sync — not verified/,
+  );
   assert.match(res.stdout, /OK\s+sign-in\s+loadtest0*1@contoso\.test signed in/);
   assert.match(res.stdout, /OK\s+public client\s+allowed/);
   assert.match(res.stdout, /OK\s+load plan/);
@@ -59,11 +64,53 @@ test('preflight from flags alone, as JSON; a users file too small for the profil
   assert.equal(report.ready, true);
   assert.deepEqual(
     report.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`),
-    ['discovery:ok', 'realm:ok', 'sign-in:ok', 'public client:ok', 'load plan:ok'],
+    ['discovery:ok', 'realm:warn', 'sign-in:ok', 'public client:ok', 'load plan:ok'],
   );
 
   const busy = await fx.profile('too-busy', { rate: '20/s', target: '  maxRate: 20/s' });
   const tight = await runCli(['preflight', busy], { env });
   assert.equal(tight.code, 3);
   assert.match(tight.stdout, /FAIL\s+load plan\s+users\.csv has 150 user\(s\).*needs at least 300 users/);
+});
+
+test('with a Graph token, preflight lists the PTA agents (delegated token to a Graph stand-in) and the realm is verified', async () => {
+  const seen: { path?: string; auth?: string } = {};
+  const graph = createServer((req, res) => {
+    seen.path = req.url;
+    seen.auth = req.headers.authorization;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        value: ['pta1', 'pta2', 'pta3'].map((m) => ({
+          id: m,
+          machineName: m,
+          externalIp: '203.0.113.7',
+          status: 'active',
+        })),
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => graph.listen(0, '127.0.0.1', resolve));
+  try {
+    const profile = await fx.profile('graph');
+    const token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.graph-token.x';
+    const res = await runCli(['preflight', profile], {
+      env: {
+        ...env,
+        PTALOAD_GRAPH_TOKEN: token,
+        PTALOAD_GRAPH_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`,
+      },
+    });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.equal(seen.path, '/beta/onPremisesPublishingProfiles/authentication/agents');
+    assert.equal(seen.auth, `Bearer ${token}`);
+    assert.match(res.stdout, /OK\s+agents\s+3 of 3 PTA agent\(s\) active: pta1 \(active, 203\.0\.113\.7\)/);
+    assert.match(
+      res.stdout,
+      /OK\s+realm\s+contoso\.test is a managed domain and the tenant has active PTA agents/,
+    );
+    assert.doesNotMatch(res.stdout + res.stderr, /graph-token/, 'the token is never printed');
+  } finally {
+    graph.close();
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { agentsVerdict, graphBase } from '../../src/targets/entra/graph-agents.js';
 import { realmVerdict, signInVerdict } from '../../src/targets/entra/preflight-verdicts.js';
 import { classify } from '../../src/transport/classify.js';
 
@@ -9,11 +10,15 @@ const reply = (code: number, status = 400) =>
     JSON.stringify({ error: 'invalid_grant', error_codes: [code], error_description: `AADSTS${code}: x` }),
   );
 
-test('realm: managed passes; federated and unknown domains fail with the reason', () => {
-  assert.equal(realmVerdict(200, { NameSpaceType: 'Managed' }, 'u@corp.example').status, 'ok');
+test('realm: managed is PTA or password hash sync (a warning, unless agents were seen); federated warns of staged rollout; unknown fails', () => {
+  const managed = realmVerdict(200, { NameSpaceType: 'Managed' }, 'u@corp.example');
+  assert.equal(managed.status, 'warn');
+  assert.match(managed.detail, /corp\.example is managed: PTA or password hash sync — not verified/);
+  assert.match(managed.detail, /Pass-through authentication.*PTALOAD_GRAPH_TOKEN/, 'says how to verify');
+  assert.equal(realmVerdict(200, { NameSpaceType: 'Managed' }, 'u@corp.example', true).status, 'ok');
   const fed = realmVerdict(200, { NameSpaceType: 'Federated' }, 'u@corp.example');
-  assert.equal(fed.status, 'fail');
-  assert.match(fed.detail, /corp\.example is federated .* never by PTA agents/);
+  assert.equal(fed.status, 'warn');
+  assert.match(fed.detail, /corp\.example is federated .*Staged Rollout group.*Staged rollout\?/);
   assert.match(
     realmVerdict(200, { NameSpaceType: 'Unknown' }, 'u@x.example').detail,
     /not a verified domain/,
@@ -44,4 +49,36 @@ test('the one sign-in, in plain words, and what it says about public client flow
   assert.match(confidential[1].detail, /not needed: .*confidential client/);
   const down = signInVerdict({ outcome: 'network_error', detail: 'ECONNRESET' }, 0, 'u@x', 1, false);
   assert.equal(down[1].status, 'skip');
+});
+
+test('agents through Graph: active ones listed; none, none active, 401 and 403 say what to do', () => {
+  const row = (machineName: string, status: string) => ({
+    id: machineName,
+    machineName,
+    externalIp: '203.0.113.9',
+    status,
+  });
+  const three = agentsVerdict(200, {
+    value: [row('pta1', 'active'), row('pta2', 'active'), row('pta3', 'active')],
+  });
+  assert.equal(three.status, 'ok');
+  assert.match(three.detail, /3 of 3 PTA agent\(s\) active: pta1 \(active, 203\.0\.113\.9\)/);
+  const one = agentsVerdict(200, { value: [row('pta1', 'active'), row('old', 'inactive')] });
+  assert.equal(one.status, 'warn');
+  assert.match(one.detail, /1 of 2 .*at least 3 in production/);
+  assert.match(
+    agentsVerdict(200, { value: [] }).detail,
+    /no PTA agents registered: pass-through authentication is off/,
+  );
+  assert.match(
+    agentsVerdict(200, { value: [row('x', 'inactive')] }).detail,
+    /none of the 1 registered PTA agent\(s\) is active/,
+  );
+  assert.match(agentsVerdict(401, {}).detail, /refused the token in PTALOAD_GRAPH_TOKEN/);
+  assert.match(agentsVerdict(403, {}).detail, /delegated token only .*Policy\.Read\.HybridAuthentication/);
+  assert.equal(graphBase('https://login.microsoftonline.us', {}), 'https://graph.microsoft.us');
+  assert.equal(
+    graphBase('https://login.microsoftonline.com', { PTALOAD_GRAPH_URL: 'http://127.0.0.1:9' }),
+    'http://127.0.0.1:9',
+  );
 });

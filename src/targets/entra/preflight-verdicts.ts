@@ -1,12 +1,18 @@
 import type { Classified } from '../../outcome.js';
 import { explainConfigError } from '../../transport/aadsts-outcomes.js';
 
-type CheckName = 'discovery' | 'realm' | 'sign-in' | 'public client' | 'load plan';
+/** Where preflight finds a Graph access token (never a flag: a token on a command line ends up in shell history). */
+export const GRAPH_TOKEN_ENV = 'PTALOAD_GRAPH_TOKEN';
+
+type CheckName = 'discovery' | 'realm' | 'agents' | 'sign-in' | 'public client' | 'load plan';
 
 export interface PreflightCheck {
   readonly name: CheckName;
-  /** `skip`: not tried, because an earlier check already showed it could not succeed. */
-  readonly status: 'ok' | 'fail' | 'skip';
+  /**
+   * `warn`: no reason to stop, but not proven either (a managed domain may use password hash sync).
+   * `skip`: not tried, because an earlier check already showed it could not succeed.
+   */
+  readonly status: 'ok' | 'warn' | 'fail' | 'skip';
   readonly detail: string;
 }
 
@@ -110,11 +116,15 @@ export function signInVerdict(
   return [signIn, publicClient()];
 }
 
-/** What `getuserrealm.srf` says about the first user's domain: PTA sees only managed domains' sign-ins. */
+/**
+ * What `getuserrealm.srf` says about the first user's domain. Managed is PTA, password hash sync or
+ * cloud-only alike, so it proves PTA only with `agentsSeen` (active agents listed through Graph).
+ */
 export function realmVerdict(
   status: number,
   json: Record<string, unknown> | undefined,
   login: string,
+  agentsSeen = false,
 ): PreflightCheck {
   const domain = login.slice(login.lastIndexOf('@') + 1);
   const kind = json?.NameSpaceType;
@@ -126,17 +136,24 @@ export function realmVerdict(
     };
   }
   if (kind === 'Managed') {
+    if (agentsSeen) {
+      return {
+        name: 'realm',
+        status: 'ok',
+        detail: `${domain} is a managed domain and the tenant has active PTA agents (see agents): its sign-ins are validated through PTA`,
+      };
+    }
     return {
       name: 'realm',
-      status: 'ok',
-      detail: `${domain} is a managed domain (sign-ins are validated by Entra, through PTA agents when PTA is on)`,
+      status: 'warn',
+      detail: `${domain} is managed: PTA or password hash sync — not verified (Managed covers both, and cloud-only accounts too). To verify, see Entra admin center → Entra Connect → Connect Sync: "Pass-through authentication" Enabled with active agents; or set ${GRAPH_TOKEN_ENV} to a delegated Graph token and preflight lists the agents`,
     };
   }
   if (kind === 'Federated') {
     return {
       name: 'realm',
-      status: 'fail',
-      detail: `${domain} is federated (AD FS or another identity provider): its passwords are checked by the federation service, never by PTA agents, so a load test here measures the wrong thing. Use test users in a managed domain, or convert the domain to managed authentication with PTA.`,
+      status: 'warn',
+      detail: `${domain} is federated (AD FS or another identity provider): its users' passwords go to the federation service, not to PTA agents, unless they are in a Staged Rollout group for pass-through authentication. Staged rollout? Then use only test users in that group; otherwise use test users in a managed domain, or a load test here measures the wrong thing`,
     };
   }
   return {

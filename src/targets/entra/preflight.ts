@@ -13,6 +13,7 @@ import { discoveryUrl, parseAuthority, realmUrl } from './authority.js';
 import { type EntraConnection, resolveConnection } from './connection.js';
 import { firstHop } from './first-hop.js';
 import type { EntraFlags } from './flags.js';
+import { checkAgents } from './graph-agents.js';
 import { confirmRefusal, loadRefusals } from './interlocks.js';
 import { type PreflightCheck, realmVerdict, signInVerdict } from './preflight-verdicts.js';
 
@@ -28,9 +29,10 @@ export interface PreflightReport {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Is this tenant ready for a load run? Discovery document, realm of the first user's domain (PTA needs
- * Managed), one sign-in with that user, what that says about the app's public-client setting, and whether
- * the profile's load fits the interlocks. Three requests at most, and only after the tenant is confirmed.
+ * Is this tenant ready for a load run? Discovery document, realm of the first user's domain (Managed is PTA
+ * or password hash sync; Federated only reaches PTA through staged rollout), the PTA agents through Graph
+ * when a token is given, one sign-in with that user, what that says about the app's public-client setting,
+ * and whether the profile's load fits the interlocks. Four requests at most, only after the tenant is confirmed.
  */
 export async function runPreflight(
   loaded: LoadedProfile,
@@ -77,12 +79,21 @@ export async function runPreflight(
     requests++;
     const discovery = await discover(dispatcher, conn, t.tenant);
     checks.push(discovery.check);
+    const agents = await checkAgents({
+      authorityUrl: authority.url,
+      env: opts.env,
+      ca: conn.ca,
+      proxy: conn.proxy,
+    });
+    if (agents !== undefined) requests++;
+    const agentsSeen = agents !== undefined && agents.status !== 'fail';
     if (discovery.reachable) {
       requests++;
-      checks.push(await realm(dispatcher, conn, first.username));
+      checks.push(await realm(dispatcher, conn, first.username, agentsSeen));
     } else {
       checks.push({ name: 'realm', status: 'skip', detail: 'not tried: the authority did not answer' });
     }
+    if (agents !== undefined) checks.push(agents);
     if (discovery.check.status === 'ok') {
       requests++;
       const request = new RopcRequest({
@@ -117,7 +128,8 @@ export async function runPreflight(
       : { name: 'load plan', status: 'fail', detail: planProblems.join(' ') },
   );
   return {
-    ready: checks.every((c) => c.status === 'ok'),
+    // A warning does not stop a run (a managed domain is fine, only not proven PTA); a skip or failure does.
+    ready: checks.every((c) => c.status === 'ok' || c.status === 'warn'),
     tenant: t.tenant,
     authority: authority.url,
     checks,
@@ -207,8 +219,13 @@ async function discover(
   };
 }
 
-async function realm(dispatcher: Dispatcher, conn: EntraConnection, login: string): Promise<PreflightCheck> {
+async function realm(
+  dispatcher: Dispatcher,
+  conn: EntraConnection,
+  login: string,
+  agentsSeen: boolean,
+): Promise<PreflightCheck> {
   const got = await getJson(dispatcher, realmUrl(conn.authority, login));
   if ('error' in got) return { name: 'realm', status: 'fail', detail: `realm lookup failed (${got.error})` };
-  return realmVerdict(got.status, got.json, login);
+  return realmVerdict(got.status, got.json, login, agentsSeen);
 }
