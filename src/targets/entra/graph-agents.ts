@@ -5,7 +5,7 @@ import { parseAuthority } from './authority.js';
 import { GRAPH_TOKEN_ENV, type PreflightCheck } from './preflight-verdicts.js';
 
 /** Another Graph endpoint (a national cloud's, or a stand-in on loopback for tests). */
-export const GRAPH_URL_ENV = 'PTALOAD_GRAPH_URL';
+const GRAPH_URL_ENV = 'PTALOAD_GRAPH_URL';
 
 const GRAPH_BY_AUTHORITY: Readonly<Record<string, string>> = {
   'login.microsoftonline.com': 'https://graph.microsoft.com',
