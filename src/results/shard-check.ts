@@ -29,6 +29,18 @@ export function checkShards(
     if (forcible && opts.force) warnings.push(`${text} (merged anyway: --force)`);
     else throw new ResultsError(`${text}${forcible ? ' Add --force to merge them anyway.' : ''}`);
   };
+  // One folder given twice (under two spellings, or a copy) would count every sign-in twice.
+  const seenRuns = new Map<string, string>();
+  for (const s of shards) {
+    const key = `${s.run.runId}|${s.run.startEpochMs}|${s.run.shard?.index ?? ''}`;
+    const twice = seenRuns.get(key);
+    if (twice !== undefined) {
+      throw new ResultsError(
+        `${twice} and ${s.dir} are the same run (run id ${s.run.runId}, same start): one results folder given twice, or a copy of it; merging would count its sign-ins twice. Give each folder once.`,
+      );
+    }
+    seenRuns.set(key, s.dir);
+  }
   const first = shards[0]!;
   for (const s of shards.slice(1)) {
     if (s.run.profile.name !== first.run.profile.name) {

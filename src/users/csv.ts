@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { UsersError } from '../errors.js';
 import { isUserState, type TestUser, USER_STATES, type UserState } from '../protocol/test-user.js';
@@ -22,7 +23,10 @@ export async function readUsersFile(path: string): Promise<TestUser[]> {
     record_delimiter: ['\r\n', '\n', '\r'],
   });
   source.on('error', (err) => parser.destroy(err));
-  source.pipe(parser);
+  source
+    .pipe(textGuard(path))
+    .on('error', (err) => parser.destroy(err))
+    .pipe(parser);
 
   const users: TestUser[] = [];
   const seen = new Map<string, number>();
@@ -63,6 +67,48 @@ export async function readUsersFile(path: string): Promise<TestUser[]> {
     );
   }
   return users;
+}
+
+/**
+ * Passes the bytes on only if they are text a password can be read from: UTF-8 (a file saved in another
+ * encoding would otherwise be decoded with replacement characters, and every password with an accent
+ * silently become wrong) and no NUL byte (a UTF-16 file, or binary).
+ */
+function textGuard(path: string): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) {
+        const at = line + count(chunk.subarray(0, nul));
+        return done(
+          new UsersError(
+            `${path}:${at}: a NUL byte: this is not a text CSV (saved as UTF-16, or a binary file?). Save it as UTF-8 text; ${FORMAT}`,
+          ),
+        );
+      }
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        const text = chunk.toString('utf8');
+        const at = line + (text.slice(0, text.indexOf('\uFFFD')).match(/\n/g)?.length ?? 0);
+        return done(
+          new UsersError(
+            `${path}:${at}: not UTF-8 text (saved as Windows-1252 or Latin-1?); passwords with accented letters would be read wrong. Save the file as UTF-8 and run again.`,
+          ),
+        );
+      }
+      line += count(chunk);
+      done(null, chunk);
+    },
+  });
+}
+
+function count(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 /** csv-parse reports the line a record ends on; a quoted field with newlines starts earlier. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // Input a careless or hostile user might give: each is refused at the edge with exit 2 and a message
@@ -67,4 +67,39 @@ test('a YAML alias bomb is bad input (exit 2, a clear message), not an internal 
   await writeFile(profile, `name: bomb\nextra:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
   const res = await runCli(['validate', profile], { timeoutMs: 45_000 });
   assertRefused(res, /bomb\.yaml: the YAML expands its aliases .*alias bomb/);
+});
+
+test('merge refuses one results folder given twice, sharded or not (exit 2): it would double every count', async () => {
+  const shard = join(ROOT, 'test/fixtures/results-0.1.0/shard-0');
+  const plain = join(ROOT, 'test/fixtures/results-0.1.0/sweep');
+  const twice = await runCli(['merge', shard, `${shard}/`, '--out', join(dir, 'merged-twice')]);
+  assertRefused(twice, /(same run|same shard was given twice)/);
+  const one = join(plain, (await readdir(plain)).find((f) => !f.includes('.'))!);
+  const same = await runCli(['merge', one, `${one}/`, '--out', join(dir, 'merged-same')]);
+  assertRefused(same, /are the same run .*given twice/);
+});
+
+test('a users CSV that is not UTF-8, or holds a NUL byte, is refused naming the line (no password echoed)', async () => {
+  const profile = join(dir, 'csv-enc.yaml');
+  await writeFile(
+    profile,
+    'name: enc\ntarget: { kind: sim }\nusers: { file: users-enc.csv }\nload: { phases: [{ duration: 1s, shape: constant, rate: 1/s }] }\n',
+  );
+  // Windows-1252: "é" is the single byte 0xE9, which is not UTF-8.
+  const latin1 = Buffer.concat([
+    Buffer.from('username,password\nalice@contoso.test,S3cret-Alpha!x\nbob@contoso.test,Caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('-S3cret!x\n'),
+  ]);
+  await writeFile(join(dir, 'users-enc.csv'), latin1);
+  const res = await runCli(['run', profile, '--out', join(dir, 'enc-out'), '--quiet']);
+  assertRefused(res, /users-enc\.csv:3: not UTF-8 text .*Save the file as UTF-8/);
+  assert.doesNotMatch(res.stderr, /S3cret/);
+  await writeFile(
+    join(dir, 'users-enc.csv'),
+    Buffer.from('username,password\nalice@contoso.test,S3cret\u0000x\n'),
+  );
+  const nul = await runCli(['run', profile, '--out', join(dir, 'nul-out'), '--quiet']);
+  assertRefused(nul, /users-enc\.csv:2: a NUL byte: this is not a text CSV/);
+  assert.doesNotMatch(nul.stderr, /S3cret/);
 });
