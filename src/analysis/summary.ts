@@ -15,6 +15,7 @@ import {
   percentileCurveMs,
   percentileMs,
 } from '../metrics/latency.js';
+import { naturalSort } from '../metrics/natural-order.js';
 import type { SeriesTag } from '../metrics/types.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import type { Threshold } from '../profile/schema.js';
@@ -176,7 +177,7 @@ export class RunAnalyser {
     const verdicts = generator.limited
       ? judged.map((v) => ({ ...v, ok: false, reason: `generator-limited: ${GENERATOR_LIMITED_TEXT}` }))
       : judged;
-    const names = [...this.agents.keys()].sort();
+    const names = naturalSort(this.agents.keys());
     const agents: Record<string, AgentSummary> = {};
     for (const name of names) agents[name] = this.agentSummary(name, agentOutcomes.get(name)!, attributed);
 

@@ -4,6 +4,7 @@ import type { Summary } from '../analysis/summary-types.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { mergeInterval } from '../metrics/interval-stats.js';
 import { newHistogram } from '../metrics/latency.js';
+import { naturalSort } from '../metrics/natural-order.js';
 import { parseSeriesTag, TENANT } from '../metrics/types.js';
 import { OUTCOMES, type Outcome } from '../outcome.js';
 import type { OpenResults } from '../results/reader.js';
@@ -149,7 +150,7 @@ export async function readRunSamples(opened: OpenResults, untilMs: number): Prom
     durationS: Float64Array.from(filled, (s) => s.durationS),
     completed: Float64Array.from(filled, (s) => s.completed),
     tenant: scope(TENANT),
-    agents: new Map([...names].sort().map((name) => [name, scope(`agent:${name}`)])),
+    agents: new Map(naturalSort(names).map((name) => [name, scope(`agent:${name}`)])),
     agentOrder: agentOrder(opened.run, names),
   };
 }
@@ -198,7 +199,7 @@ function agentOrder(run: RunInfo, seen: ReadonlySet<string>): string[] {
   };
   for (const a of run.agents) add(a.name);
   for (const r of run.timeline) if (r.action === 'add') add(r.agent);
-  for (const name of [...seen].sort()) add(name);
+  for (const name of naturalSort(seen)) add(name);
   return order;
 }
 

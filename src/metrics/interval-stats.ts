@@ -1,6 +1,7 @@
 import { OUTCOMES, type Outcome } from '../outcome.js';
 import { decodeHistogram } from './histogram.js';
 import { type Histogram, type IntervalLatency, intervalLatencyMs, newHistogram } from './latency.js';
+import { naturalSort } from './natural-order.js';
 import {
   type GeneratorSample,
   type IntervalRecord,
@@ -116,7 +117,7 @@ export function intervalStats(
   }
   const service = serviceHistograms(record);
   const agents: Record<string, AgentIntervalStats> = {};
-  for (const name of [...merged.agents.keys()].sort()) {
+  for (const name of naturalSort(merged.agents.keys())) {
     const own = service?.agents.get(name);
     agents[name] = {
       ...intervalLatencyMs(merged.agents.get(name)!),
