@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * A small seeded pseudo-random generator (sfc32). Not cryptographic: it only has to make schedules,
  * simulated service times and resamples reproducible from a seed. 128 bits of state, so a day at
  * 16,000 draws/s stays far from its period. The one generator of the code base (passwords use a
- * keystream instead: users/prng.ts).
+ * keystream instead: protocol/seeded-bytes.ts).
  */
 export class Rng {
   private a: number;

@@ -22,6 +22,15 @@ export const simLaunchSchema = z.strictObject({
   users: z
     .array(z.strictObject({ username: z.string().min(1), password: z.string(), state: z.enum(USER_STATES) }))
     .optional(),
+  /** Users to derive from `seed` (protocol/generated-users.ts) instead of receiving them. */
+  generate: z
+    .strictObject({
+      count,
+      domain: z.string().min(1),
+      prefix: z.string().min(1).max(40).optional(),
+      states: z.partialRecord(z.enum(USER_STATES), z.number().min(0).max(1)).optional(),
+    })
+    .optional(),
   tls: z.boolean().optional(),
   caFile: z.string().min(1).optional(),
   seed: z.union([z.number(), z.string()]).optional(),

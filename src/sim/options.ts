@@ -1,4 +1,5 @@
 import type { SimAgentSpec, VersionProfile } from '../protocol/agent-spec.js';
+import type { UserRecipe } from '../protocol/generated-users.js';
 import type { TestUser } from '../protocol/test-user.js';
 
 /** Wall-clock milliseconds since the epoch. Injected so lockout windows can be tested without sleeping. */
@@ -82,6 +83,11 @@ export interface SimOptions {
   /** Performance profile per agent version label. */
   readonly versions?: Readonly<Record<string, VersionProfile>>;
   readonly users?: readonly TestUser[];
+  /**
+   * Users the simulator derives itself from `seed` by the shared generator (protocol/generated-users.ts), as
+   * the harness does: a million users with no upload and no password on the wire. `users` take precedence.
+   */
+  readonly generate?: UserRecipe;
   readonly tls?: boolean;
   /** Where the CA PEM is written in TLS mode (default a file in the temp folder). */
   readonly caFile?: string;

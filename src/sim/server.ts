@@ -79,6 +79,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const agentSpecs = checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents), maxAgents);
 
   const users = new UserDirectory(domain);
+  if (options.generate) users.derive(options.generate, seed);
   users.load(options.users ?? []);
   const counters = new SimCounters();
   const lockout = new SmartLockout(lockoutPolicy, clock);

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { UsersError } from '../errors.js';
+import { generateColumns, generatedIndex, type UserRecipe } from '../protocol/generated-users.js';
 import type { TestUser, UserState } from '../protocol/test-user.js';
+import type { UserColumns } from '../protocol/user-columns.js';
+import { seededRandom } from '../seeded-random.js';
 
 export interface DirectoryUser {
   /** As loaded (Entra keeps the UPN's case). */
@@ -15,18 +18,35 @@ export interface DirectoryUser {
 
 /**
  * The tenant's cloud directory: users by UPN (compared without case, as Entra does) and the verified
- * domains, which are the sim's domain plus every domain its users live in.
+ * domains, which are the sim's domain plus every domain its users live in. Generated users are kept
+ * column-wise and looked up by the number in their name; only those that sign in become objects.
  */
 export class UserDirectory {
   private readonly users = new Map<string, DirectoryUser>();
   readonly domains = new Set<string>();
+  private recipe: UserRecipe | undefined;
+  private derived: UserColumns | undefined;
+  /** Generated users touched so far (so an object id, once made, stays). */
+  private readonly touched = new Map<number, DirectoryUser>();
+  /** Loaded users that replace a generated one of the same name (counted once in `size`). */
+  private shadowed = 0;
 
   constructor(readonly primaryDomain: string) {
     this.domains.add(primaryDomain.toLowerCase());
   }
 
   get size(): number {
-    return this.users.size;
+    return this.users.size + (this.derived?.count ?? 0) - this.shadowed;
+  }
+
+  /** Derives generated users from the seed, exactly as the harness does; loaded users take precedence. */
+  derive(recipe: UserRecipe, seed: number | string): void {
+    this.recipe = recipe;
+    this.derived = generateColumns(recipe, seed, seededRandom(seed, 'states'));
+    this.touched.clear();
+    this.shadowed = 0;
+    for (const key of this.users.keys()) if (generatedIndex(recipe, key) >= 0) this.shadowed++;
+    this.domains.add(recipe.domain.toLowerCase());
   }
 
   /** Adds users, replacing any with the same UPN; a batch naming one UPN twice is refused. */
@@ -43,6 +63,7 @@ export class UserDirectory {
     }
     for (const u of users) {
       const key = u.username.toLowerCase();
+      if (this.recipe && !this.users.has(key) && generatedIndex(this.recipe, key) >= 0) this.shadowed++;
       this.users.set(key, { username: u.username, key, password: u.password, state: u.state });
       const at = key.lastIndexOf('@');
       if (at > 0) this.domains.add(key.slice(at + 1));
@@ -50,7 +71,23 @@ export class UserDirectory {
   }
 
   find(username: string): DirectoryUser | undefined {
-    return this.users.get(username.toLowerCase());
+    const key = username.toLowerCase();
+    const loaded = this.users.get(key);
+    if (loaded || !this.recipe || !this.derived) return loaded;
+    const i = generatedIndex(this.recipe, key);
+    if (i < 0) return undefined;
+    let user = this.touched.get(i);
+    if (!user) {
+      const name = this.derived.username(i);
+      user = {
+        username: name,
+        key: name.toLowerCase(),
+        password: this.derived.password(i),
+        state: this.derived.state(i),
+      };
+      this.touched.set(i, user);
+    }
+    return user;
   }
 
   isVerifiedDomain(domain: string): boolean {

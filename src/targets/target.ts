@@ -1,5 +1,6 @@
 import type { AgentSpec, TimelineEvent } from '../profile/schema.js';
 import type { TestUser } from '../protocol/test-user.js';
+import type { UserColumns } from '../protocol/user-columns.js';
 import type { RequestSpec } from '../transport/request-spec.js';
 import type { HookRun } from './entra/hooks.js';
 
@@ -24,7 +25,8 @@ export interface Target {
   readonly tenant: string;
   /** How workers reach the token endpoint (no connection sizing: that is the run's). */
   readonly request: Omit<RequestSpec, 'connections' | 'timeoutMs'>;
-  readonly users: readonly TestUser[];
+  /** Column-wise for large lists, so a million users are a few buffers rather than a million objects. */
+  readonly users: UserColumns | readonly TestUser[];
   /** The agents at the start of the run. */
   readonly agents: readonly AgentSpec[];
   /** Carries out one timeline event; never throws (a failure comes back as `ok: false`). */

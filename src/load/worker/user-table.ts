@@ -1,6 +1,6 @@
 /** Test users laid out once in shared memory as ready-to-send form bytes, so workers share them instead of copying. */
 import type { TestUser } from '../../protocol/test-user.js';
-import { formEncode } from '../../transport/form-encoding.js';
+import { UserColumns } from '../../protocol/user-columns.js';
 
 /**
  * What crosses to a worker thread: shared buffers travel by reference, so a million users cost the same
@@ -16,33 +16,34 @@ export interface UserTableData {
   readonly nameEnds: SharedArrayBuffer;
 }
 
-const PASSWORD_FIELD = '&password=';
+const PASSWORD_FIELD = Buffer.from('&password=', 'latin1');
 
-/** Lays users out once on the main thread (ASCII after form encoding, so one byte per character). */
-export function buildUserTable(users: readonly TestUser[]): UserTableData {
-  const count = users.length;
+/**
+ * Lays users out once on the main thread, straight from their UTF-8 bytes (no string per user): form
+ * encoding is per byte of UTF-8, so letters, digits and `*-._` stay, a space becomes `+`, the rest `%XX`.
+ */
+export function buildUserTable(list: UserColumns | readonly TestUser[]): UserTableData {
+  const users = list instanceof UserColumns ? list : UserColumns.from(list);
+  const count = users.count;
+  const src = users.buffer;
   const offsets = new Uint32Array(new SharedArrayBuffer(4 * (count + 1)));
   const nameEnds = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
-  let scratch = Buffer.allocUnsafe(Math.max(1024, count * 64));
+  // Exact size first, so the shared buffer is filled in place with no scratch copy.
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    size += PASSWORD_FIELD.length + encodedLength(src, users.nameStart(i), users.end(i));
+  }
+  const bytes = new SharedArrayBuffer(Math.max(1, size));
+  const out = Buffer.from(bytes);
   let at = 0;
   for (let i = 0; i < count; i++) {
-    const user = users[i]!;
-    // Worst case three bytes per UTF-16 unit becomes nine once percent-encoded.
-    const need = 9 * (user.username.length + user.password.length) + PASSWORD_FIELD.length;
-    if (at + need > scratch.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + need));
-      scratch.copy(bigger, 0, 0, at);
-      scratch = bigger;
-    }
     offsets[i] = at;
-    at = encodeInto(user.username, scratch, at);
+    at = encodeInto(src, users.nameStart(i), users.passwordStart(i), out, at);
     nameEnds[i] = at;
-    at += scratch.write(PASSWORD_FIELD, at, 'latin1');
-    at = encodeInto(user.password, scratch, at);
+    at += PASSWORD_FIELD.copy(out, at);
+    at = encodeInto(src, users.passwordStart(i), users.end(i), out, at);
   }
   offsets[count] = at;
-  const bytes = new SharedArrayBuffer(Math.max(1, at));
-  scratch.copy(new Uint8Array(bytes), 0, 0, at);
   return {
     count,
     bytes,
@@ -51,29 +52,30 @@ export function buildUserTable(users: readonly TestUser[]): UserTableData {
   };
 }
 
-const HEX = '0123456789ABCDEF';
-/** ASCII that form encoding leaves as it is: letters, digits and `*-._`. */
-const PLAIN = new Uint8Array(128);
+const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+/** Bytes that form encoding leaves as they are: letters, digits and `*-._`. */
+const PLAIN = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._')
   PLAIN[c.charCodeAt(0)] = 1;
 
-/**
- * `formEncode(value)` written straight into `target` (a million users are laid out in well under a second
- * this way, where a string per value and a regex pass took several): ASCII byte by byte, and anything else
- * through formEncode, which knows UTF-8 and lone surrogates.
- */
-function encodeInto(value: string, target: Buffer, at: number): number {
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) >= 128) return at + target.write(formEncode(value), at, 'latin1');
+function encodedLength(src: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const c = src[k]!;
+    n += PLAIN[c] === 1 || c === 32 ? 1 : 3;
   }
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
+  return n;
+}
+
+function encodeInto(src: Buffer, from: number, to: number, target: Buffer, at: number): number {
+  for (let k = from; k < to; k++) {
+    const c = src[k]!;
     if (PLAIN[c] === 1) target[at++] = c;
     else if (c === 32) target[at++] = 43;
     else {
       target[at++] = 37;
-      target[at++] = HEX.charCodeAt(c >> 4);
-      target[at++] = HEX.charCodeAt(c & 15);
+      target[at++] = HEX[c >> 4]!;
+      target[at++] = HEX[c & 15]!;
     }
   }
   return at;

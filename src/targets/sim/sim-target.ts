@@ -1,18 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TargetError } from '../../errors.js';
 import type { Profile, SimTarget, TimelineEvent } from '../../profile/schema.js';
 import type { SimLaunch } from '../../protocol/sim-launch.js';
 import type { TestUser } from '../../protocol/test-user.js';
+import { UserColumns } from '../../protocol/user-columns.js';
 import { readUsersFile } from '../../users/csv.js';
-import { generateUsers } from '../../users/generate.js';
+import { generateUserColumns } from '../../users/generate.js';
 import type { AppliedEvent, Target } from '../target.js';
 import { SimAdmin } from './admin-client.js';
 import { startSimProcess } from './sim-process.js';
-
-/** Users per admin call when loading generated users into the simulator. */
-const USERS_PER_CALL = 50_000;
 
 /**
  * The embedded simulated tenant as a target: started as a child process with the profile's agents and users,
@@ -26,12 +23,16 @@ export async function startSimTarget(
   const dir = await mkdtemp(join(tmpdir(), 'ptaload-sim-'));
   const { list, versions } = profile.agents;
   const source = profile.users;
-  // A users file is read here, once, and handed over with the launch options; generated users are made
-  // here and loaded over the admin API: one source of truth for passwords and states, none written to disk.
-  const users: readonly TestUser[] =
+  // A users file is read here, once, and handed over with the launch options. Generated users are derived
+  // from the seed on both sides by the same rule (protocol/generated-users.ts): nothing is uploaded, no
+  // password crosses the pipe, and none is written to disk.
+  const recipe =
     source.generate === undefined
-      ? await readUsersFile(resolve(opts.profileDir, source.file))
-      : generateUsers({ count: source.generate, domain: t.domain, seed: t.seed, states: source.states });
+      ? undefined
+      : { count: source.generate, domain: t.domain, ...(source.states ? { states: source.states } : {}) };
+  const file: readonly TestUser[] | undefined =
+    source.generate === undefined ? await readUsersFile(resolve(opts.profileDir, source.file)) : undefined;
+  const users = recipe ? generateUserColumns({ ...recipe, seed: t.seed }) : UserColumns.from(file ?? []);
   const launch: SimLaunch = {
     port: 0,
     tenant: t.tenant,
@@ -47,7 +48,7 @@ export async function startSimTarget(
       ? { directory: { concurrency: t.directory.concurrency, serviceTimeMs: t.directory.bindTimeMs } }
       : {}),
     ...(t.tls ? { tls: true, caFile: join(dir, 'ca.pem') } : {}),
-    ...(source.generate === undefined ? { users: users.slice() } : {}),
+    ...(recipe ? { generate: recipe } : { users: file?.slice() ?? [] }),
   };
   let proc: Awaited<ReturnType<typeof startSimProcess>>;
   try {
@@ -62,14 +63,6 @@ export async function startSimTarget(
   // killed with kill -9 must not leave it behind.
   await rm(dir, { recursive: true, force: true });
   const admin = new SimAdmin(ready.url, ready.adminToken, ca);
-  if (source.generate !== undefined) {
-    try {
-      await loadUsers(admin, users);
-    } catch (err) {
-      await proc.stop();
-      throw err;
-    }
-  }
   return {
     kind: 'sim',
     url: ready.url,
@@ -88,20 +81,6 @@ export async function startSimTarget(
     stopReason: () => proc.died(),
     close: () => proc.stop(),
   };
-}
-
-async function loadUsers(admin: SimAdmin, users: readonly TestUser[]): Promise<void> {
-  for (let i = 0; i < users.length; i += USERS_PER_CALL) {
-    const { status, json } = await admin.call('POST', '/_sim/users', {
-      users: users.slice(i, i + USERS_PER_CALL),
-    });
-    if (status !== 204) {
-      throw new TargetError(
-        'TARGET_MISCONFIGURED',
-        `the simulated tenant refused the generated users (HTTP ${status}): ${JSON.stringify(json).slice(0, 300)}`,
-      );
-    }
-  }
 }
 
 async function applySimEvent(admin: SimAdmin, event: TimelineEvent): Promise<AppliedEvent> {

@@ -1,6 +1,8 @@
+/** A deterministic, seed-keyed byte stream (the AES-256-CTR keystream): what generated passwords are drawn from. */
 import { createCipheriv, createHash } from 'node:crypto';
 
-const ZEROS = Buffer.alloc(4096);
+// Large blocks: a million generated passwords draw some 25 million bytes.
+const ZEROS = Buffer.alloc(65_536);
 
 /** 256 bits of key material from any seed, so `1`, `'1'` and `'run-42'` all work as seeds. */
 function seedKey(seed: number | string, purpose: string): Buffer {
