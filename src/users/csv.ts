@@ -118,11 +118,11 @@ function startLine(record: readonly string[], endLine: number): number {
   return endLine - newlines;
 }
 
-function isHeader(record: readonly string[]): boolean {
+export function isHeader(record: readonly string[]): boolean {
   return record[0]?.trim().toLowerCase() === 'username';
 }
 
-function checkHeader(path: string, line: number, record: readonly string[]): void {
+export function checkHeader(path: string, line: number, record: readonly string[]): void {
   const names = record.map((f) => f.trim().toLowerCase());
   const ok = names[1] === 'password' && (names.length === 2 || (names.length === 3 && names[2] === 'state'));
   if (!ok) {
@@ -132,7 +132,7 @@ function checkHeader(path: string, line: number, record: readonly string[]): voi
   }
 }
 
-function toUser(path: string, line: number, record: readonly string[]): TestUser {
+export function toUser(path: string, line: number, record: readonly string[]): TestUser {
   if (record.length < 2 || record.length > 3) {
     throw new UsersError(
       `${path}:${line}: expected 2 or 3 columns, got ${record.length}. ${FORMAT} ` +

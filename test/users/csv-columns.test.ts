@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { buildUserTable, UserTable } from '../../src/load/worker/user-table.js';
+import { readUsersFile } from '../../src/users/csv.js';
+import { readUsersColumns } from '../../src/users/csv-columns.js';
+import { generateUserColumns } from '../../src/users/generate.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'ptaload-csvcols-'));
+after(() => rm(dir, { recursive: true, force: true }));
+/** Rows in the big file (PTALOAD_TEST_CSV_ROWS to change; a million by default, as the issue asks). */
+const ROWS = Number(process.env.PTALOAD_TEST_CSV_ROWS ?? 1_000_000);
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text, { mode: 0o600 });
+  return path;
+}
+
+function tails(table: UserTable, rows: readonly number[]): string[] {
+  return rows.map((i) => {
+    const b = Buffer.alloc(table.tailLength(i));
+    table.copyTail(i, b, 0);
+    return b.toString('latin1');
+  });
+}
+
+test(`a ${ROWS}-row users CSV gives the same shared table as the old path, for sampled rows`, async () => {
+  const users = generateUserColumns({ count: ROWS, domain: 'contoso.test', seed: 5, states: { mfa: 0.1 } });
+  const lines = ['username,password,state'];
+  for (let i = 0; i < users.count; i++)
+    lines.push(`${users.username(i)},${users.password(i)},${users.state(i)}`);
+  // Odd but plain rows the fast path must encode byte for byte as the old one: UTF-8, spaces, '+', '%', '&', CRLF.
+  lines.push('jörg.müller@contoso.test,Pässwörd 1+2%&=ü,active\r', 'zoë@contoso.test,日本語-パス,EXPIRED');
+  const big = await file('big.csv', `\uFEFF${lines.join('\n')}\n\n`);
+  const fast = new UserTable(buildUserTable(await readUsersColumns(big)));
+  assert.equal(fast.count, ROWS + 2);
+  const rows = [0, 1, ROWS - 1, ROWS, ROWS + 1];
+  for (let k = 1; k < 40; k++) rows.push(Math.floor((k * ROWS) / 40) + k);
+  // The old path (csv-parse into objects, then the table from objects) on just the sampled rows.
+  const sample = await file('sample.csv', `${rows.map((i) => lines[i + 1]).join('\n')}\n`);
+  const old = new UserTable(buildUserTable(await readUsersFile(sample)));
+  assert.deepEqual(
+    tails(fast, rows),
+    tails(
+      old,
+      rows.map((_, k) => k),
+    ),
+  );
+  assert.equal(fast.username(ROWS), 'jörg.müller@contoso.test');
+});
+
+test('a file the fast path does not handle (quotes) reads exactly as the full reader reads it', async () => {
+  const path = await file(
+    'quoted.csv',
+    'username,password\nann@contoso.test,"a,b""c"\nbo@contoso.test,plain-Pass1\n',
+  );
+  const cols = await readUsersColumns(path);
+  assert.deepEqual(cols.toArray(), await readUsersFile(path));
+  assert.equal(cols.password(0), 'a,b"c');
+});
+
+test("refusals keep the full reader's wording: a duplicate names both lines, a bad state names its line", async () => {
+  const dup = await file('dup.csv', 'a@contoso.test,Pass-1\nb@contoso.test,Pass-2\nA@Contoso.test,Pass-3\n');
+  await assert.rejects(
+    readUsersColumns(dup),
+    /dup\.csv:3: duplicate username 'A@Contoso\.test' \(first seen on line 1\)/,
+  );
+  const bad = await file('bad.csv', 'a@contoso.test,Pass-1\nb@contoso.test,Pass-2,sleepy\n');
+  await assert.rejects(readUsersColumns(bad), (err: Error) => {
+    assert.match(err.message, /bad\.csv:2: unknown state/);
+    assert.doesNotMatch(err.message, /Pass-2/, 'no password in the message');
+    return true;
+  });
+  const empty = await file('empty.csv', 'username,password\n');
+  await assert.rejects(readUsersColumns(empty), /no users in the file/);
+});
