@@ -6,7 +6,8 @@
  * figures; the machine and its load average are printed before and after each benchmark.
  *
  * Knobs (environment): BENCH_SECONDS (5, per turn), BENCH_ROUNDS (3), BENCH_CEILING_RATE (16000),
- * BENCH_CEILING_SECONDS (8), BENCH_CEILING_WARMUP_SECONDS (3), BENCH_CEILING_CONNECTIONS (2048), BENCH_SOAK_SECONDS (90), BENCH_SOAK_RATE (2000).
+ * BENCH_CEILING_SECONDS (8), BENCH_CEILING_WARMUP_SECONDS (3), BENCH_CEILING_CONNECTIONS (2048), BENCH_SOAK_SECONDS (90), BENCH_SOAK_RATE (2000),
+ * BENCH_USERS (200000).
  * The default run takes about eight minutes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'sweep-plan': async () => (await import('./sweep-plan.js')).benchSweepPlan(),
   ceiling: async () => (await import('./ceiling.js')).benchCeiling(),
   soak: async () => (await import('./soak.js')).benchSoak(),
+  'users-start': async () => (await import('./users-start.js')).benchUsersStart(),
 };
 
 const load = () =>
