@@ -117,6 +117,31 @@ export function sprayBreaker(): Breaker {
   };
 }
 
+/** Network errors with not one reply of any kind before them: enough to say the target is not there. */
+const UNREACHABLE_EVENTS = 5;
+
+/**
+ * A target that never answers (a closed port, a server that accepts and closes, a wrong host) fails every
+ * sign-in as network_error: stop and say where to look, instead of finishing a run of nothing but errors
+ * with exit 0. Judged only until the first reply of any other kind: once the target has answered, later
+ * network errors are a finding of the run (agents or a proxy failing under load), not a wrong address.
+ * Stateful: make one per run.
+ */
+function unreachableBreaker(url: string): Breaker {
+  let answered = false;
+  let failed = 0;
+  return (_record, histograms) => {
+    if (answered) return undefined;
+    for (const [tag, h] of histograms) {
+      if (h.totalCount === 0) continue;
+      if (tag.endsWith('/network_error')) failed += h.totalCount;
+      else answered = true;
+    }
+    if (answered || failed < UNREACHABLE_EVENTS) return undefined;
+    return `target unreachable: all ${failed} sign-in(s) sent to ${url} so far failed at the network level (connection refused, reset or closed before a reply), and not one got an answer. Check that the address and port are right, that the server is running and listening there, that a firewall or proxy (HTTPS_PROXY, NO_PROXY) lets the connection through, and for https that it speaks TLS on that port.`;
+  };
+}
+
 /** Lets a target stop the run (a failed hook with stopOnFailure). */
 export function targetBreaker(target: Pick<Target, 'stopReason'>): Breaker {
   return () => target.stopReason?.();
@@ -151,9 +176,17 @@ export function withBreakersInForce(profile: Profile, flagShare: number | undefi
   return { ...profile, target: { ...t, breakers: { ...t.breakers, lockedShare: decided.share } } };
 }
 
-/** The breakers a run gets: config errors always; for a real tenant, IP blocks, lockouts, throttling and optionally PTA failures. */
-export function breakersFor(profile: Profile, target: Pick<Target, 'stopReason'>): Breaker[] {
-  const out: Breaker[] = [configErrorBreaker, targetBreaker(target)];
+/** The breakers a run gets: config errors and an unreachable target always; for a real tenant, IP blocks, lockouts, throttling and optionally PTA failures. */
+export function breakersFor(
+  profile: Profile,
+  target: Pick<Target, 'stopReason'> & { readonly url?: string },
+): Breaker[] {
+  // The target's own reason (a dead simulator, a failed hook) goes before the unreachable breaker: it is the more specific.
+  const out: Breaker[] = [
+    configErrorBreaker,
+    targetBreaker(target),
+    unreachableBreaker(target.url ?? 'the target'),
+  ];
   const t = profile.target;
   if (t.kind === 'entra') {
     // The spray breaker goes first: its explanation of 50053 is the more specific one.
