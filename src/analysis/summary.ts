@@ -20,7 +20,7 @@ import type { SeriesTag } from '../metrics/types.js';
 import { ERROR_OUTCOMES, OUTCOMES } from '../outcome.js';
 import type { Threshold } from '../profile/schema.js';
 import type { ResultsInterval } from '../results/reader.js';
-import type { RunInfo } from '../results/run-info.js';
+import { RESULTS_FILES, type RunInfo } from '../results/run-info.js';
 import { FAILOVER_RULE_TEXT, failoverFigures } from './failover.js';
 import { DEFAULT_GENERATOR_LIMITS, GENERATOR_LIMITED_TEXT, judgeGenerator } from './generator-health.js';
 import type { AgentSummary, Analysis, PhaseSummary, Summary } from './summary-types.js';
@@ -297,6 +297,12 @@ export class RunAnalyser {
 
   private consistencyNotes(completed: number): string[] {
     const notes: string[] = [];
+    if (this.series.length === 0) {
+      // A run killed before its first interval ended: the zeros below are no measurement, and say so.
+      notes.push(
+        `No interval was recorded (${RESULTS_FILES.intervals} is empty): the run stopped before its first interval ended, so there are no figures; the zero counts are not a measurement. Rerun the test.`,
+      );
+    }
     let missing = 0;
     this.series.forEach((s, i) => {
       const gap = i === 0 ? s.index : s.index - this.series[i - 1]!.index - 1;
