@@ -19,12 +19,13 @@ export function register(program: Command): void {
       'merge folders that ran different profiles or runs, or whose time zeros do not line up',
     )
     .option('--max-skew <duration>', 'accept time zeros this far apart (default a tenth of the interval)')
+    .option('--overwrite', 'replace an earlier results folder at --out (refused without it)')
     .option('--json', 'print the merged summary.json to stdout')
     .action(
       action(
         async (
           folders: string[],
-          flags: { out: string; force?: boolean; json?: boolean; maxSkew?: string },
+          flags: { out: string; force?: boolean; json?: boolean; maxSkew?: string; overwrite?: boolean },
         ) => {
           const maxSkewMs = flags.maxSkew === undefined ? undefined : parseDurationMs(flags.maxSkew);
           if (maxSkewMs === undefined && flags.maxSkew !== undefined) {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
           }
           const { warnings, check } = await mergeResults(folders, flags.out, {
             force: flags.force ?? false,
+            overwrite: flags.overwrite ?? false,
             ...(maxSkewMs !== undefined ? { maxSkewMs } : {}),
           });
           if (check.alignment) process.stderr.write(`ptaload: shards aligned: ${check.alignment}\n`);

@@ -20,6 +20,7 @@ import { addStartOptions, parseStartOptions, type StartOptionValues } from './st
 
 interface RunFlags extends EntraOptionValues, StartOptionValues, LoadOptionValues {
   out?: string;
+  overwrite?: boolean;
   workers?: number;
   connections?: number;
   seed?: number;
@@ -45,6 +46,7 @@ export function register(program: Command): void {
       'profile file (YAML or JSON); default: the quickstart profile shipped with ptaload',
     )
     .option('-o, --out <dir>', 'results folder (default results/<UTC stamp>-<profile name>)')
+    .option('--overwrite', 'replace the results of an earlier run at --out (refused without it)')
     .option('--workers <n>', 'worker threads firing requests', intInRange('--workers', 1, 64))
     .option(
       '--connections <n>',
@@ -89,6 +91,7 @@ export function register(program: Command): void {
         // Every flag checked before anything starts, so a typo costs no target start-up.
         const overrides = {
           ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.overwrite ? { overwrite: true } : {}),
           ...(flags.workers ? { workers: flags.workers } : {}),
           ...(flags.connections ? { connections: flags.connections } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),

@@ -15,7 +15,7 @@ const SEVERITY: Record<RunStatus, number> = { completed: 0, running: 1, interrup
 export async function mergeResults(
   dirs: readonly string[],
   out: string,
-  opts: { force?: boolean; maxSkewMs?: number } = {},
+  opts: { force?: boolean; maxSkewMs?: number; overwrite?: boolean } = {},
 ): Promise<{ run: RunInfo; warnings: string[]; check: ShardCheck }> {
   if (dirs.length < 2)
     throw new ResultsError('ptaload merge needs two or more results folders (one per shard).');
@@ -68,16 +68,20 @@ export async function mergeResults(
     ],
   };
   delete (run as { shard?: unknown }).shard;
-  const writer = await ResultsWriter.create(out, run);
-  for (const interval of merged.intervals) {
-    const record = mergeIntervalRecords(recordsByIndex.get(interval.index) ?? []);
-    await writer.appendInterval(record, interval.histograms);
+  const writer = await ResultsWriter.create(out, run, { overwrite: opts.overwrite === true });
+  try {
+    for (const interval of merged.intervals) {
+      const record = mergeIntervalRecords(recordsByIndex.get(interval.index) ?? []);
+      await writer.appendInterval(record, interval.histograms);
+    }
+    const endedAt = shards
+      .map((s) => s.run.endedAt)
+      .filter((e): e is string => typeof e === 'string')
+      .sort()
+      .pop();
+    await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
+    return { run: { ...run, status }, warnings, check };
+  } finally {
+    await writer.close();
   }
-  const endedAt = shards
-    .map((s) => s.run.endedAt)
-    .filter((e): e is string => typeof e === 'string')
-    .sort()
-    .pop();
-  await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
-  return { run: { ...run, status }, warnings, check };
 }

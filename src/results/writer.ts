@@ -8,6 +8,7 @@ import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CORRELATION_HEADER, correlationLines } from './correlation-file.js';
+import { LOCK_FILE, lockFolder } from './folder-lock.js';
 import { hlogHeader, hlogLine } from './hlog.js';
 import { readRun } from './reader.js';
 import { describeEvent, eventTimeMs, RESULTS_FILES, type RunInfo } from './run-info.js';
@@ -27,34 +28,32 @@ export class ResultsWriter {
   private constructor(
     readonly dir: string,
     private current: RunInfo,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
   /**
-   * Creates (mkdir -p) the folder. An empty folder or an earlier ptaload results folder (its files are
-   * replaced) is fine; a folder holding anything else is refused rather than mixed into.
+   * Creates (mkdir -p) the folder and takes its lock (folder-lock.ts), so two runs never write one folder.
+   * An empty folder is fine; an earlier ptaload results folder only with `overwrite` (its files are
+   * replaced), so a mistyped --out does not destroy a run; a folder holding anything else is refused.
    */
-  static async create(dir: string, run: RunInfo): Promise<ResultsWriter> {
+  static async create(
+    dir: string,
+    run: RunInfo,
+    opts: { readonly overwrite?: boolean } = {},
+  ): Promise<ResultsWriter> {
     await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
       throw new ResultsError(
         `${dir}: cannot create the results folder (${err.code ?? err.message}); choose another --out.`,
       );
     });
-    const present = await readdir(dir);
-    if (present.length > 0) {
-      const foreign = present.filter((f) => !OWN_FILES.has(f) && !/\.tmp-\d+$/.test(f));
-      const ours =
-        present.includes(RESULTS_FILES.run) &&
-        (await readRun(dir)
-          .then(() => true)
-          .catch(() => false));
-      if (!ours || foreign.length > 0) {
-        throw new ResultsError(
-          `${dir}: the folder is not empty and is not a ptaload results folder (it holds ${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); choose an empty or new folder for --out.`,
-        );
-      }
-      await Promise.all(present.map((f) => rm(join(dir, f), { force: true })));
+    const unlock = await lockFolder(dir);
+    try {
+      await ResultsWriter.clear(dir, opts.overwrite === true);
+    } catch (err) {
+      await unlock();
+      throw err;
     }
-    const writer = new ResultsWriter(dir, run);
+    const writer = new ResultsWriter(dir, run, unlock);
     await writeFileAtomic(writer.path('run'), json(run));
     await writeFile(writer.path('hlog'), hlogHeader(run.startEpochMs, run.tool.version));
     await writeFile(writer.path('intervals'), '');
@@ -62,6 +61,31 @@ export class ResultsWriter {
     await writeFile(writer.path('agents'), csvHeader(AGENT_COLUMNS));
     await writeFile(writer.path('correlation'), CORRELATION_HEADER);
     return writer;
+  }
+
+  /** Empties an earlier results folder when `overwrite` allows it; refuses anything else that is not empty. */
+  private static async clear(dir: string, overwrite: boolean): Promise<void> {
+    const present = (await readdir(dir)).filter((f) => f !== LOCK_FILE);
+    if (present.length === 0) return;
+    const foreign = present.filter((f) => !OWN_FILES.has(f) && !/\.tmp-\d+$/.test(f));
+    const earlier = present.includes(RESULTS_FILES.run) && (await readRun(dir).catch(() => undefined));
+    if (!earlier || foreign.length > 0) {
+      throw new ResultsError(
+        `${dir}: the folder is not empty and is not a ptaload results folder (it holds ${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); choose an empty or new folder for --out.`,
+      );
+    }
+    if (!overwrite) {
+      throw new ResultsError(
+        `${dir}: already holds the results of an earlier run (${earlier.runId}, ${earlier.status}, started ${earlier.startedAt}); choose a new folder for --out, or add --overwrite to replace them.`,
+      );
+    }
+    await Promise.all(present.map((f) => rm(join(dir, f), { force: true })));
+  }
+
+  /** Waits for the queued writes and gives the folder's lock back. */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.unlock();
   }
 
   private path(file: keyof typeof RESULTS_FILES): string {

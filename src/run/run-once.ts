@@ -41,7 +41,7 @@ export async function runProfile(
   dir: string,
   hooks: SessionHooks,
   signal: AbortSignal,
-  extra: { until?: Breaker; notes?: readonly string[] } = {},
+  extra: { until?: Breaker; notes?: readonly string[]; overwrite?: boolean } = {},
 ): Promise<SessionResult> {
   const { source } = settings;
   // Before the target is opened: a profile that loosens a breaker on its own is refused here.
@@ -91,7 +91,7 @@ export async function runProfile(
       },
       hooks.log,
     );
-    writer = await ResultsWriter.create(dir, run);
+    writer = await ResultsWriter.create(dir, run, { overwrite: extra.overwrite === true });
   } catch (err) {
     await live?.close();
     await target.close();
@@ -172,6 +172,7 @@ export async function runProfile(
     summary = await rebuildReports(dir);
   } finally {
     await live?.close();
+    await writer.close();
   }
   if (crash) throw crash;
   return {

@@ -23,7 +23,7 @@ export async function runSession(
   const plan = planRun(loaded, overrides);
   const dir = overrides.out ?? join('results', `${stamp(new Date())}-${plan.profile.name}`);
   if (plan.profile.sweep) return runSweep(plan, dir, hooks, signal);
-  return runProfile(plan, dir, hooks, signal);
+  return runProfile(plan, dir, hooks, signal, { overwrite: overrides.overwrite === true });
 }
 
 /** 20261125T123456Z */

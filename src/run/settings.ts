@@ -18,6 +18,8 @@ export interface Shard {
 /** Flags of `ptaload run` that override the profile, each already checked by the command line. */
 export interface RunOverrides {
   readonly out?: string;
+  /** `--overwrite`: replace an earlier results folder at `out` instead of refusing it. */
+  readonly overwrite?: boolean;
   readonly workers?: number;
   readonly connections?: number;
   readonly seed?: number;
