@@ -5,6 +5,7 @@ import { UsersError } from '../errors.js';
 import { agentSpecSchema, degradeSchema, describeIssues } from '../protocol/agent-spec.js';
 import { USER_STATES } from '../protocol/test-user.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
+import { type Injector, injectSchema } from './injection.js';
 import { sendJson } from './json-reply.js';
 import type { SignInRecord } from './signin-record.js';
 import type { SimCounters } from './tenant-counters.js';
@@ -35,6 +36,7 @@ const ipBlockSchema = z.strictObject({ on: z.boolean() });
 
 export interface AdminDeps {
   readonly token: string;
+  readonly injector: Injector;
   readonly protections: Protections;
   readonly pool: AgentPool;
   readonly users: UserDirectory;
@@ -114,6 +116,14 @@ export class AdminApi {
       case 'POST ip-block':
         this.d.protections.ipBlock = parse(ipBlockSchema, body, 'ip-block').on;
         return [200, { ipBlock: this.d.protections.ipBlock }];
+      case 'POST inject':
+        this.d.injector.set(parse(injectSchema, body, 'inject'));
+        return [200, { inject: this.d.injector.view() }];
+      case 'DELETE inject':
+        this.d.injector.clear();
+        return [200, { inject: null }];
+      case 'GET inject':
+        return [200, { inject: this.d.injector.view() }];
       case 'GET counters':
         return [200, this.counters()];
       case 'GET signins':

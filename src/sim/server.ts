@@ -13,6 +13,7 @@ import { ClientAuth } from './client-auth.js';
 import { Stamp } from './entra-errors.js';
 import { GraphApps } from './graph-app.js';
 import { GRAPH_LOG_DEFAULTS, GraphSignInLogs } from './graph-signins.js';
+import { Injector } from './injection.js';
 import { SmartLockout } from './lockout.js';
 import { OnPremLockout } from './on-prem-lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
@@ -105,7 +106,9 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const injector = new Injector(seed);
   const endpoint = new TokenEndpoint({
+    injector,
     tenant,
     clientId,
     users,
@@ -143,6 +146,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const startedAt = performance.now();
   const admin = new AdminApi({
     token: adminToken,
+    injector,
     protections: {
       get ipBlock() {
         return endpoint.ipBlock;

@@ -6,6 +6,7 @@ import type { Agent } from './agent.js';
 import type { ClientAuth } from './client-auth.js';
 import { errorBody, replyIds, type Stamp } from './entra-errors.js';
 import type { GraphApps } from './graph-app.js';
+import type { Injector } from './injection.js';
 import type { SmartLockout } from './lockout.js';
 import type { OnPremLockout } from './on-prem-lockout.js';
 import type { Clock } from './options.js';
@@ -82,6 +83,8 @@ export interface TokenEndpointDeps {
   readonly graphApps?: GraphApps;
   /** `scheme://host:port`, for the token URL a client assertion must name. */
   readonly origin?: () => string;
+  /** Codes injected through the admin API (`/_sim/inject`), each applied at its point of Entra's order. */
+  readonly injector?: Injector;
 }
 
 /**
@@ -133,7 +136,10 @@ export class TokenEndpoint {
     s.res = null;
     s.password = '';
     if (res === null) return;
-    if (verdict === 'checked') this.afterPasswordCheck(res, s, password, agent);
+    const injected = verdict === 'checked' ? this.d.injector?.at('agent') : undefined;
+    if (injected !== undefined)
+      this.fail(res, injected, this.vars(), s.clientRequestId, s.echoId, agent ?? undefined, s.log);
+    else if (verdict === 'checked') this.afterPasswordCheck(res, s, password, agent);
     else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
   };
 
@@ -229,12 +235,16 @@ export class TokenEndpoint {
         ? { entry: AADSTS.resourceNotFound, vars: { resource: resource!, tenant: d.tenant } }
         : { entry: AADSTS.invalidScope, vars: { scope: grant.offending } };
     }
+    const atTenant = d.injector?.at('tenant');
+    if (atTenant !== undefined) return { entry: atTenant, vars: this.vars() };
     if (this.ipBlock) return { entry: AADSTS.locked, vars: {} };
     const username = field('username')!;
     const user = d.users.find(username);
     if (user === undefined) return { entry: AADSTS.userNotFound, vars: { tenant: d.tenant } };
     if (d.requestLoop?.hit(user.key)) return { entry: AADSTS.requestLoop, vars: {} };
     if (d.lockout.lockedFor(user.key) > 0) return { entry: AADSTS.locked, vars: {} };
+    const atUser = d.injector?.at('user');
+    if (atUser !== undefined) return { entry: atUser, vars: this.vars() };
     if (user.state === 'disabled') return { entry: AADSTS.disabled, vars: {} };
     return { user, grant, password: field('password')!, resource, clientInfo: field('client_info') === '1' };
   }
@@ -256,7 +266,7 @@ export class TokenEndpoint {
     } else {
       lockout.recordSuccess(user.key);
       onPremLockout?.recordSuccess(user.key);
-      entry = STATE_ERRORS[user.state];
+      entry = STATE_ERRORS[user.state] ?? this.d.injector?.at('account');
     }
     if (entry !== undefined) {
       this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
@@ -287,6 +297,12 @@ export class TokenEndpoint {
     );
     res.writeHead(200, replyHeaders(ids.traceId, 0, s.clientRequestId, s.echoId, this.shown(agent), body));
     res.end(body);
+  }
+
+  /** Placeholder values for an injected code's text (the request's own are not kept that far). */
+  private vars(): Readonly<Record<string, string>> {
+    const { clientId, tenant } = this.d;
+    return { clientId, tenant, parameter: 'password', scope: 'openid', resource: 'openid', method: 'POST' };
   }
 
   /** The agent a reply names in its header: none when the tenant behaves like Entra. */

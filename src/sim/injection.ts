@@ -1,0 +1,103 @@
+/** Injected AADSTS answers: a share or a count of the next sign-ins end with a chosen code, at Entra's point. */
+import { z } from 'zod';
+import { AADSTS, AADSTS_BY_CODE, type AadstsCode } from '../protocol/aadsts.js';
+import { Rng } from '../seeded-random.js';
+
+/**
+ * Where in Entra's order an injected code is applied: `tenant` before any user is looked up (throttling,
+ * consent, request and app codes), `user` after smart lockout and before any agent (the user and the
+ * directory), `agent` after dispatch, in place of the agent's answer (so it names the agent that took the
+ * request), `account` once the password is right (expiry, MFA, Conditional Access: what Entra asks after
+ * the credential).
+ */
+export type InjectStage = 'tenant' | 'user' | 'agent' | 'account';
+
+const USER_STAGE: ReadonlySet<number> = new Set(
+  [AADSTS.userNotFound, AADSTS.locked, AADSTS.disabled, AADSTS.invalidPassword, AADSTS.requestLoop].map(
+    (e) => e.code,
+  ),
+);
+const ACCOUNT_STAGE: ReadonlySet<number> = new Set(
+  [
+    AADSTS.passwordExpired,
+    AADSTS.onPremPasswordExpired,
+    AADSTS.mfaRequired,
+    AADSTS.mfaRegistration,
+    AADSTS.mfaEnrolment,
+    AADSTS.strongAuthRequired,
+    AADSTS.mfaPresentation,
+    AADSTS.externalChallenge,
+    AADSTS.caBlocked,
+    AADSTS.caDeviceNotCompliant,
+    AADSTS.caDeviceNotJoined,
+    AADSTS.caAppNotApproved,
+    AADSTS.caProofUp,
+    AADSTS.caRiskBlocked,
+    AADSTS.securityDefaults,
+  ].map((e) => e.code),
+);
+
+export function stageOf(code: number): InjectStage {
+  if (code >= 80000 && code <= 80099) return 'agent';
+  if (USER_STAGE.has(code)) return 'user';
+  if (ACCOUNT_STAGE.has(code)) return 'account';
+  return 'tenant';
+}
+
+/** `POST /_sim/inject`: one code, and either a share (0..1) of sign-ins or a count of the next ones. */
+export const injectSchema = z
+  .strictObject({
+    code: z
+      .number()
+      .int()
+      .refine((c) => AADSTS_BY_CODE.has(c), {
+        message: `must be a code of the sim's table: ${[...AADSTS_BY_CODE.keys()].join(', ')}`,
+      }),
+    share: z.number().min(0).max(1).optional(),
+    count: z.number().int().min(1).optional(),
+  })
+  .refine((b) => (b.share === undefined) !== (b.count === undefined), {
+    message: 'give exactly one of share (0..1) or count (a whole number ≥ 1)',
+  });
+export type InjectRequest = z.infer<typeof injectSchema>;
+
+/** The one injection in force (a new one replaces it). Shares are drawn from the sim's seed. */
+export class Injector {
+  private rule: { entry: AadstsCode; stage: InjectStage; share?: number; left?: number } | undefined;
+  private readonly rng: Rng;
+
+  constructor(seed: number | string) {
+    this.rng = Rng.keyed(seed, 'sim-inject');
+  }
+
+  set(req: InjectRequest): void {
+    const entry = AADSTS_BY_CODE.get(req.code)!;
+    this.rule = {
+      entry,
+      stage: stageOf(entry.code),
+      ...(req.share !== undefined ? { share: req.share } : {}),
+      ...(req.count !== undefined ? { left: req.count } : {}),
+    };
+  }
+
+  clear(): void {
+    this.rule = undefined;
+  }
+
+  view(): Record<string, unknown> | null {
+    const r = this.rule;
+    if (r === undefined) return null;
+    return { code: r.entry.code, stage: r.stage, share: r.share ?? null, left: r.left ?? null };
+  }
+
+  /** The code a sign-in reaching `stage` ends with, or undefined to carry on. */
+  at(stage: InjectStage): AadstsCode | undefined {
+    const r = this.rule;
+    if (r === undefined || r.stage !== stage) return undefined;
+    if (r.left !== undefined) {
+      if (--r.left <= 0) this.rule = undefined;
+      return r.entry;
+    }
+    return this.rng.next01() < r.share! ? r.entry : undefined;
+  }
+}
