@@ -47,6 +47,7 @@ interface SimFlags {
   requestLoopThreshold?: number;
   requestLoopWindow?: number;
   ipBlock?: boolean;
+  inject?: string;
   lateAnswerCode?: number;
   clientSecretEnv?: string;
   secretExpired?: boolean;
@@ -154,6 +155,10 @@ export function register(program: Command): void {
     )
     .option('--ip-block', 'answer every sign-in 50053, as Entra does for an IP it finds malicious')
     .option(
+      '--inject <code:share>',
+      'answer this share of sign-ins with an AADSTS code of the table, e.g. 90055:0.05 (also POST /_sim/inject)',
+    )
+    .option(
       '--late-answer-code <code>',
       'what an agent answer after the PTA timeout gives the client: 80002 (default) or 80014',
       intInRange('--late-answer-code', 80002, 80014),
@@ -228,6 +233,7 @@ async function runSim(flags: SimFlags): Promise<number> {
         }
       : {}),
     ipBlock: flags.ipBlock ?? false,
+    ...(flags.inject === undefined ? {} : { inject: injectFlag(flags.inject) }),
     lateAnswerCode: flags.lateAnswerCode === 80014 ? 80014 : 80002,
     app,
   };
@@ -328,4 +334,16 @@ function factor(flag: string): (value: string) => number {
     }
     return n;
   };
+}
+
+/** `--inject 90055:0.05`: the code and the share (0..1); the sim checks the code against its table. */
+function injectFlag(text: string): { code: number; share: number } {
+  const m = /^(\d+):(\d*\.?\d+)$/.exec(text.trim());
+  const share = m ? Number(m[2]) : Number.NaN;
+  if (!m || !(share >= 0 && share <= 1)) {
+    throw new UsageError(
+      `--inject must be CODE:SHARE with a share from 0 to 1, e.g. 90055:0.05; got '${text}'.`,
+    );
+  }
+  return { code: Number(m[1]), share };
 }

@@ -37,7 +37,7 @@ const ACCOUNT_STAGE: ReadonlySet<number> = new Set(
   ].map((e) => e.code),
 );
 
-export function stageOf(code: number): InjectStage {
+function stageOf(code: number): InjectStage {
   if (code >= 80000 && code <= 80099) return 'agent';
   if (USER_STAGE.has(code)) return 'user';
   if (ACCOUNT_STAGE.has(code)) return 'account';

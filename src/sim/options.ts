@@ -108,6 +108,8 @@ export interface SimOptions {
   readonly requestLoop?: RequestLoopPolicy;
   /** Answer every sign-in 50053, whatever the password: Entra blocking an IP it finds malicious. */
   readonly ipBlock?: boolean;
+  /** From the start, this share (0..1) of sign-ins ends with this AADSTS code (as `POST /_sim/inject`). */
+  readonly inject?: { readonly code: number; readonly share: number };
   /**
    * What the client sees when an agent answers after Entra stopped waiting: 80002 (timed out, at the
    * deadline; the default) or 80014 (answered after the maximum elapsed time, when the answer comes).

@@ -13,7 +13,7 @@ import { ClientAuth } from './client-auth.js';
 import { Stamp } from './entra-errors.js';
 import { GraphApps } from './graph-app.js';
 import { GRAPH_LOG_DEFAULTS, GraphSignInLogs } from './graph-signins.js';
-import { Injector } from './injection.js';
+import { Injector, injectSchema } from './injection.js';
 import { SmartLockout } from './lockout.js';
 import { OnPremLockout } from './on-prem-lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
@@ -79,6 +79,13 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   // Checked before the server listens, so a refused option leaves nothing open.
   const agentSpecs = checkedAgents(options.agents ?? defaultAgents(DEFAULTS.agents), maxAgents);
 
+  const injector = new Injector(seed);
+  if (options.inject) {
+    const checked = injectSchema.safeParse(options.inject);
+    if (!checked.success) throw new UsageError(describeIssues('inject', checked.error));
+    injector.set(checked.data);
+  }
+
   const users = new UserDirectory(domain);
   if (options.generate) users.derive(options.generate, seed);
   users.load(options.users ?? []);
@@ -106,7 +113,6 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const injector = new Injector(seed);
   const endpoint = new TokenEndpoint({
     injector,
     tenant,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Outcome } from '../../src/outcome.js';
 import { AADSTS } from '../../src/protocol/aadsts.js';
+import { startSim } from '../../src/sim/server.js';
 import { classify } from '../../src/transport/classify.js';
 import { admin, assertEntraError, ropc, sim } from './sim-client.js';
 
@@ -135,4 +136,10 @@ test('bad inject bodies are refused with 400 naming the fix', async () => {
     assert.match((r.json as { message: string }).message, /inject/);
   }
   assert.equal((await ropc(s)).status, 200);
+});
+
+test('the inject option (ptaload sim --inject CODE:SHARE) is in force from the start; a code outside the table is refused', async () => {
+  const s = await sim({ inject: { code: 90024, share: 1 } });
+  assertEntraError(await ropc(s), 90024, 400, 'temporarily_unavailable');
+  await assert.rejects(startSim({ inject: { code: 12345, share: 1 } }), /inject.*code/);
 });
