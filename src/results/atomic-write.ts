@@ -1,8 +1,36 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ResultsError } from '../errors.js';
+
+/** What to do about a write that failed, by errno: a full disk, a read-only or forbidden folder. */
+const FIX: Record<string, string> = {
+  ENOSPC: 'the disk is full: free space there or choose another --out',
+  EDQUOT: 'the disk quota is used up: free space there or choose another --out',
+  EROFS: 'the file system is read-only: choose a writable --out',
+  EACCES: 'this user may not write there: fix its permissions or choose another --out',
+  EPERM: 'this user may not write there: fix its permissions or choose another --out',
+};
+
+/**
+ * A failed write to a results folder as a ResultsError (exit 2: the folder given is not fit to hold
+ * results) naming the folder, the errno and the fix; other errors pass through as they are.
+ */
+export function resultsWriteError(file: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
+  const fix = FIX[code] ?? 'check the folder and the disk it is on, or choose another --out';
+  return new ResultsError(`${dirname(file)}: cannot write ${file} (${code}): ${fix}.`);
+}
 
 /** Writes a file whole, through a temporary file and a rename, so a reader never sees half of it. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (err) {
+    // A full disk must not also leave half a temporary file behind.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw resultsWriteError(file, err);
+  }
 }

@@ -6,7 +6,7 @@ import { intervalStats } from '../metrics/interval-stats.js';
 import type { Histogram } from '../metrics/latency.js';
 import { addHistograms } from '../metrics/totals.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { resultsWriteError, writeFileAtomic } from './atomic-write.js';
 import { CORRELATION_HEADER, correlationLines } from './correlation-file.js';
 import { LOCK_FILE, lockFolder } from './folder-lock.js';
 import { hlogHeader, hlogLine } from './hlog.js';
@@ -54,12 +54,22 @@ export class ResultsWriter {
       throw err;
     }
     const writer = new ResultsWriter(dir, run, unlock);
-    await writeFileAtomic(writer.path('run'), json(run));
-    await writeFile(writer.path('hlog'), hlogHeader(run.startEpochMs, run.tool.version));
-    await writeFile(writer.path('intervals'), '');
-    await writeFile(writer.path('timeseries'), csvHeader(TIMESERIES_COLUMNS));
-    await writeFile(writer.path('agents'), csvHeader(AGENT_COLUMNS));
-    await writeFile(writer.path('correlation'), CORRELATION_HEADER);
+    try {
+      await writeFileAtomic(writer.path('run'), json(run));
+      await writer.write('hlog', hlogHeader(run.startEpochMs, run.tool.version));
+      await writer.write('intervals', '');
+      await writer.write('timeseries', csvHeader(TIMESERIES_COLUMNS));
+      await writer.write('agents', csvHeader(AGENT_COLUMNS));
+      await writer.write('correlation', CORRELATION_HEADER);
+    } catch (err) {
+      // Marked failed if run.json can still be written, so the folder does not read as a run still going.
+      const failure = { code: 'RESULTS_INVALID', message: err instanceof Error ? err.message : String(err) };
+      await writeFileAtomic(writer.path('run'), json({ ...run, status: 'failed', failure })).catch(
+        () => undefined,
+      );
+      await unlock().catch(() => undefined);
+      throw err;
+    }
     return writer;
   }
 
@@ -88,6 +98,14 @@ export class ResultsWriter {
     await this.unlock();
   }
 
+  /** writeFile (or appendFile) of one of the folder's files, a failure named as a ResultsError. */
+  private async write(file: keyof typeof RESULTS_FILES, text: string, append = false): Promise<void> {
+    const path = this.path(file);
+    await (append ? appendFile(path, text) : writeFile(path, text)).catch((err: unknown) => {
+      throw resultsWriteError(path, err);
+    });
+  }
+
   private path(file: keyof typeof RESULTS_FILES): string {
     return join(this.dir, RESULTS_FILES[file]);
   }
@@ -111,12 +129,12 @@ export class ResultsWriter {
       const events = this.current.timeline
         .filter((r) => eventTimeMs(r) >= record.startMs && eventTimeMs(r) < record.endMs)
         .map(describeEvent);
-      if (lines) await appendFile(this.path('hlog'), lines);
-      await appendFile(this.path('timeseries'), timeseriesRow(stats, events, this.current.startEpochMs));
+      if (lines) await this.write('hlog', lines, true);
+      await this.write('timeseries', timeseriesRow(stats, events, this.current.startEpochMs), true);
       const rows = agentRows(stats, this.current.startEpochMs);
-      if (rows) await appendFile(this.path('agents'), rows);
+      if (rows) await this.write('agents', rows, true);
       // Last: a record in intervals.jsonl is what makes the interval count when the folder is read back.
-      await appendFile(this.path('intervals'), `${JSON.stringify(record)}\n`);
+      await this.write('intervals', `${JSON.stringify(record)}\n`, true);
     });
   }
 
@@ -124,7 +142,7 @@ export class ResultsWriter {
   appendSignIns(rows: readonly SignInRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     const text = correlationLines(rows);
-    return this.enqueue(() => appendFile(this.path('correlation'), text));
+    return this.enqueue(() => this.write('correlation', text, true));
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

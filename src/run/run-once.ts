@@ -1,7 +1,7 @@
 /** One run of one loaded profile into one results folder: open the target, drive the load, write the folder, rebuild its reports. */
 import { createHash } from 'node:crypto';
 import type { Summary } from '../analysis/summary.js';
-import { EXIT, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode, PtaloadError } from '../errors.js';
 import { type LiveOutputs, openLiveOutputs } from '../live/live-outputs.js';
 import { runLoad } from '../load/coordinator.js';
 import type { LoadPlan } from '../load/load-plan.js';
@@ -103,13 +103,24 @@ export async function runProfile(
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
   let scheduleStartKnown = false;
+  let writeFailure: unknown;
+  const folderBreaker: Breaker = () =>
+    writeFailure === undefined ? undefined : `the results folder cannot be written: ${String(writeFailure)}`;
   try {
     result = await runLoad(
       plan,
       target,
       {
         interval: async (record, histograms) => {
-          await writer.appendInterval(record, histograms);
+          // The coordinator does not wait on this hook: a write that fails (a full disk) is kept, and stops the run below.
+          const written = await writer.appendInterval(record, histograms).then(
+            () => true,
+            (err: unknown) => {
+              writeFailure ??= err;
+              return false;
+            },
+          );
+          if (!written) return;
           live?.interval(record, histograms);
           hooks.interval?.(record, histograms);
         },
@@ -129,7 +140,10 @@ export async function runProfile(
             // The schedule's time zero, so the CSVs' UTC columns are right from the first interval on
             // (run.json gets the coordinator's exact figure when the run ends).
             scheduleStartKnown = true;
-            void writer.updateRun({ startEpochMs: Math.round(Date.now() - figures.elapsedMs) });
+            // A failure here (a full disk) is told by the next write the run awaits.
+            writer
+              .updateRun({ startEpochMs: Math.round(Date.now() - figures.elapsedMs) })
+              .catch(() => undefined);
           }
           live?.tick(figures);
           hooks.progress?.(figures);
@@ -140,7 +154,7 @@ export async function runProfile(
       },
       {
         signal,
-        breakers: breakersFor(profile, target),
+        breakers: [folderBreaker, ...breakersFor(profile, target)],
         ...(extra.until ? { until: extra.until } : {}),
         ...(settings.start
           ? { startAt: startGate(settings.start, { runId, profileSha256, shard, log: hooks.log, signal }) }
@@ -152,29 +166,33 @@ export async function runProfile(
   } finally {
     await target.close().catch(() => undefined);
   }
+  if (writeFailure !== undefined && crash === undefined) crash = writeFailure;
   const status: RunInfo['status'] = crash ? 'failed' : (result?.status ?? 'failed');
   const failureMessage = crash instanceof Error ? crash.message : result?.failure;
-  if (result?.startEpochMs) {
-    // Time zero is when the schedule started, not when the process did.
-    await writer.updateRun({ startEpochMs: result.startEpochMs });
-  }
-  await writer.updateRun({
-    status,
-    endedAt: new Date().toISOString(),
-    timeline,
-    notes,
-    ...(failureMessage
-      ? { failure: { code: crash ? 'INTERNAL' : 'TARGET_MISCONFIGURED', message: failureMessage } }
-      : {}),
-  });
-  let summary: Summary;
+  const failureCode =
+    crash instanceof PtaloadError ? crash.code : crash ? 'INTERNAL' : 'TARGET_MISCONFIGURED';
+  let summary: Summary | undefined;
   try {
+    if (result?.startEpochMs) {
+      // Time zero is when the schedule started, not when the process did.
+      await writer.updateRun({ startEpochMs: result.startEpochMs });
+    }
+    await writer.updateRun({
+      status,
+      endedAt: new Date().toISOString(),
+      timeline,
+      notes,
+      ...(failureMessage ? { failure: { code: failureCode, message: failureMessage } } : {}),
+    });
     summary = await rebuildReports(dir);
+  } catch (err) {
+    // A folder that cannot be written (a full disk) after the run already failed: the first cause is the one to tell.
+    if (!crash) crash = err;
   } finally {
     await live?.close();
-    await writer.close();
+    await writer.close().catch(() => undefined);
   }
-  if (crash) throw crash;
+  if (crash || !summary) throw crash;
   return {
     kind: 'run',
     dir,
