@@ -7,7 +7,7 @@ import { IntervalEmitter } from './interval-emitter.js';
 import type { LoadPlan } from './load-plan.js';
 import type { Breaker, LoadResult, LoadSink } from './load-sink.js';
 import { ArrivalSchedule } from './schedule/arrival-schedule.js';
-import { ScheduledCounter, shardKeeps } from './schedule/scheduled-count.js';
+import { ownedShares, ScheduledCounter } from './schedule/scheduled-count.js';
 import { TimelineDriver } from './timeline-driver.js';
 import { buildUserTable } from './worker/user-table.js';
 import { type TaskRunner, WorkerPool } from './worker-pool.js';
@@ -83,7 +83,7 @@ export async function runLoad(
     scheduled: new ScheduledCounter(
       plan.phases,
       { arrivals: plan.arrivals, seed: plan.seed },
-      shardKeeps(plan.workers, plan.shard),
+      ownedShares(plan.workers, plan.shard),
     ),
     roster,
     time,

@@ -1,6 +1,7 @@
 /** What each pool worker is handed: its share of the arrivals, its own slice of users, its part of the caps. */
 import type { Target } from '../targets/target.js';
 import type { LoadPlan } from './load-plan.js';
+import { ownedShares } from './schedule/scheduled-count.js';
 import { sendCapFor } from './worker/send-cap.js';
 import { type UserTableData, userRange } from './worker/user-table.js';
 import type { WorkerTask } from './worker-protocol.js';
@@ -19,9 +20,7 @@ export function workerTask(
   const shardFactor = 1 / (plan.shard?.count ?? 1);
   return {
     workerId,
-    share: plan.shard
-      ? { index: plan.shard.index * plan.workers + workerId, count: plan.shard.count * plan.workers }
-      : { index: workerId, count: plan.workers },
+    share: ownedShares(plan.workers, plan.shard)[workerId]!,
     resumeAtMs,
     schedule: { phases: plan.phases, arrivals: plan.arrivals, seed: plan.seed },
     intervalMs: plan.intervalMs,
