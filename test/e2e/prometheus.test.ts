@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Summary } from '../../src/analysis/summary.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { findPrometheus, freePort, NO_PROMETHEUS, startPrometheus } from '../helpers/prometheus.js';
@@ -28,6 +29,15 @@ test('a real Prometheus scrapes --metrics-port and receives --prometheus-remote-
   const metricsPort = await freePort();
   const prom = await startPrometheus(PROMETHEUS!, join(dir, 'prom'), [`127.0.0.1:${metricsPort}`]);
   try {
+    // Prometheus hands new targets to its scrape loops only every few seconds after start: wait until the
+    // run's endpoint is an active target, so the (short) run is scraped from its first second.
+    for (let i = 0; i < 60; i++) {
+      const targets = (await (await fetch(`${prom.origin}/api/v1/targets`)).json()) as {
+        data: { activeTargets: unknown[] };
+      };
+      if (targets.data.activeTargets.length > 0) break;
+      await sleep(250);
+    }
     const profile = join(dir, 'p.yaml');
     await writeFile(profile, PROFILE);
     const out = join(dir, 'run-1');
@@ -52,11 +62,22 @@ test('a real Prometheus scrapes --metrics-port and receives --prometheus-remote-
 
     // Scraped series carry job="ptaload"; remote-written ones have no job label. The run has ended, so
     // the scraped series are stale now: last_over_time reads their last sample before the endpoint closed.
+    // Prometheus appends a scrape after it has read the reply, so the run's last scrape can still be on its
+    // way in when the run exits: ask again for a few seconds until the counts stop changing.
     const perAgent = async (job: string) => {
-      const rows = await prom.query(
-        `sum by (agent) (last_over_time(ptaload_replies_total{run_id="run-1", job="${job}"}[10m]))`,
-      );
-      return Object.fromEntries(rows.map((r) => [r.metric.agent!, r.value]));
+      let last = '';
+      let result: Record<string, number> = {};
+      for (let i = 0; i < 20; i++) {
+        const rows = await prom.query(
+          `sum by (agent) (last_over_time(ptaload_replies_total{run_id="run-1", job="${job}"}[10m]))`,
+        );
+        result = Object.fromEntries(rows.map((r) => [r.metric.agent!, r.value]));
+        const now = JSON.stringify(result);
+        if (now === JSON.stringify(expected) || (now !== '{}' && now === last)) break;
+        last = now;
+        await sleep(250);
+      }
+      return result;
     };
     assert.deepEqual(await perAgent('ptaload'), expected, 'scraped per-agent replies');
     assert.deepEqual(await perAgent(''), expected, 'remote-written per-agent replies');

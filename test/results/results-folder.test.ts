@@ -149,7 +149,7 @@ test('a folder that is not a results folder is refused with the fix', async () =
   await assert.rejects(readResults(stray), /run\.json: tool\.name: .*not a run\.json written by ptaload/);
 });
 
-test('the writer refuses a non-empty foreign folder, but replaces an earlier run of its own', async () => {
+test('the writer refuses a non-empty foreign folder, and an earlier run of its own unless told to overwrite', async () => {
   const foreign = join(root, 'foreign');
   await ResultsWriter.create(foreign, syntheticRun().run);
   await writeFile(join(foreign, 'thesis.docx'), 'precious');
@@ -161,7 +161,11 @@ test('the writer refuses a non-empty foreign folder, but replaces an earlier run
   assert.equal(await readFile(join(foreign, 'thesis.docx'), 'utf8'), 'precious');
 
   const { dir } = await writeFolder('again', 3);
-  await ResultsWriter.create(dir, syntheticRun({ runId: 'second' }).run);
+  await assert.rejects(
+    ResultsWriter.create(dir, syntheticRun({ runId: 'second' }).run),
+    /earlier run.*--overwrite/,
+  );
+  await ResultsWriter.create(dir, syntheticRun({ runId: 'second' }).run, { overwrite: true });
   const back = await readResults(dir);
   assert.equal(back.run.runId, 'second');
   assert.equal(back.intervals.length, 0);
