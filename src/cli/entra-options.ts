@@ -13,6 +13,9 @@ export interface EntraOptionValues {
   maxRate?: string;
   users?: string;
   lockedShare?: string;
+  throttledShare?: string;
+  perUserPerMinute?: string;
+  wrongPerUserPerHour?: string;
 }
 
 /** Adds the real-tenant flags (shared by `run` and `preflight`); they are checked in targets/entra-flags. */
@@ -33,8 +36,27 @@ export function addEntraOptions(cmd: Command): Command {
     .option(
       '--locked-share <share>',
       'entra: loosen the lockout breaker past its default 1% (a profile can only lower it), e.g. 5%',
-    );
+    )
+    .option(
+      '--throttled-share <share|off>',
+      'entra: loosen the throttle breaker past its default 10%, or off (a profile can only lower it)',
+    )
+    .option(
+      '--per-user-per-minute <n>',
+      'entra: tries per user per minute, up to 60 (default 4; a profile can only lower it)',
+    )
+    .option(
+      '--wrong-per-user-per-hour <n>',
+      'entra: deliberate wrong passwords per user per hour, up to 5 (default 2; a profile can only lower it)',
+    )
+    .addHelpText('after', SAFETY_HELP);
 }
+
+const SAFETY_HELP = `
+Real-tenant safety: a profile can only tighten the rate cap, pacing and breakers; a profile value looser
+than the default is refused (exit 2) before anything is sent. Only --max-rate, --per-user-per-minute,
+--wrong-per-user-per-hour, --locked-share and --throttled-share loosen one, up to the schema's ceiling.
+A flag given is the value in force for this run, whatever the profile says; a run's notes record it.`;
 
 /** The real-tenant flags given, checked once into typed values. */
 export function parseEntraOptions(v: EntraOptionValues): EntraFlags {
@@ -60,4 +82,7 @@ const ENTRA_KEYS = new Set([
   'maxRate',
   'users',
   'lockedShare',
+  'throttledShare',
+  'perUserPerMinute',
+  'wrongPerUserPerHour',
 ]);

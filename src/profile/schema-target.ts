@@ -18,6 +18,9 @@ const domain = z.string().regex(DOMAIN_PATTERN, {
   error: (iss) => `expected a DNS domain like contoso.test, got ${show(iss.input)}`,
 });
 
+/** The schema's hard ceilings on per-user pacing: what not even the command line can pass. */
+export const PACING_MAX = { perUserPerMinute: 60, wrongPerUserPerHour: 5 } as const;
+
 export const simTargetSchema = z
   .strictObject({
     kind: z.literal('sim'),
@@ -119,14 +122,22 @@ export const entraTargetSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: "Extra CA file (PEM), relative to the profile's folder." }),
-  maxRate: rate({ positive: true }).prefault('20/s').meta({ description: 'Safety cap on the sign-in rate.' }),
+  maxRate: rate({ positive: true }).prefault('20/s').meta({
+    description: 'Safety cap on the sign-in rate. A profile may lower it; only --max-rate raises it.',
+  }),
   pacing: z
     .strictObject({
-      perUserPerMinute: z.int().min(1).max(60).default(4),
-      wrongPerUserPerHour: z.int().min(0).max(5).default(2),
+      perUserPerMinute: z.int().min(1).max(PACING_MAX.perUserPerMinute).default(4).meta({
+        description:
+          'Sign-ins per user per minute. A profile may lower it; only --per-user-per-minute raises it.',
+      }),
+      wrongPerUserPerHour: z.int().min(0).max(PACING_MAX.wrongPerUserPerHour).default(2).meta({
+        description:
+          'Deliberate wrong passwords per user per hour. A profile may lower it; only --wrong-per-user-per-hour raises it.',
+      }),
       lockoutThreshold: z.int().min(1).max(50).optional().meta({
         description:
-          "The tenant's smart lockout threshold, if lower than the cloud's default (10; 3 in US Government).",
+          "The tenant's smart lockout threshold, if lower than the cloud's default (10; 3 in US Government); a higher one is refused.",
       }),
       onPremLockoutThreshold: z.int().min(0).max(999).optional().meta({
         description:
@@ -137,9 +148,13 @@ export const entraTargetSchema = z.strictObject({
     .meta({ description: 'Per-user limits that keep accounts far from smart lockout.' }),
   breakers: z
     .strictObject({
-      lockedShare: share().prefault('1%'),
+      lockedShare: share().prefault('1%').meta({
+        description:
+          'Stop when locked-account replies (50053) pass this share. A profile may lower it; only --locked-share raises it.',
+      }),
       throttledShare: share().nullable().prefault('10%').meta({
-        description: 'Stop when throttled replies (50196, 90055, 90024, 429) pass this share; null: never.',
+        description:
+          'Stop when throttled replies (50196, 90055, 90024, 429) pass this share. A profile may lower it; only --throttled-share raises it or turns it off.',
       }),
       ptaFailureShare: share().nullable().default(null),
     })

@@ -1,5 +1,4 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { TargetError } from '../errors.js';
 import type { Breaker } from '../load/load-sink.js';
 import type { IntervalRecord, SeriesTag } from '../metrics/types.js';
 import { type Outcome, PTA_FAILURES } from '../outcome.js';
@@ -145,35 +144,6 @@ function unreachableBreaker(url: string): Breaker {
 /** Lets a target stop the run (a failed hook with stopOnFailure). */
 export function targetBreaker(target: Pick<Target, 'stopReason'>): Breaker {
   return () => target.stopReason?.();
-}
-
-/** The lockout breaker's share unless `--locked-share` says otherwise (the schema's default too). */
-const DEFAULT_LOCKED_SHARE = 0.01;
-
-/**
- * Which lockout share holds: `--locked-share` when given; otherwise the profile's, which may only lower it.
- * A profile that raises it is refused, as one raising the rate cap is: a safety setting is loosened only
- * on the command line, so a profile passed from hand to hand cannot do it by itself.
- */
-export function lockedShareInForce(
-  profileShare: number,
-  flagShare: number | undefined,
-): { share: number } | { refusal: string } {
-  if (flagShare !== undefined) return { share: flagShare };
-  if (profileShare <= DEFAULT_LOCKED_SHARE) return { share: profileShare };
-  return {
-    refusal: `the profile sets target.breakers.lockedShare to ${pct(profileShare)}, above the default of ${pct(DEFAULT_LOCKED_SHARE)}. The lockout breaker is loosened only on the command line, so that nobody locks accounts they did not mean to: run again with --locked-share ${pct(profileShare)} if you mean it.`,
-  };
-}
-
-/** The profile with the lockout share in force, or a refusal before anything is opened or sent. */
-export function withBreakersInForce(profile: Profile, flagShare: number | undefined): Profile {
-  const t = profile.target;
-  if (t.kind !== 'entra') return profile;
-  const decided = lockedShareInForce(t.breakers.lockedShare, flagShare);
-  if ('refusal' in decided) throw new TargetError('TARGET_REFUSED', decided.refusal);
-  if (decided.share === t.breakers.lockedShare) return profile;
-  return { ...profile, target: { ...t, breakers: { ...t.breakers, lockedShare: decided.share } } };
 }
 
 /** The breakers a run gets: config errors and an unreachable target always; for a real tenant, IP blocks, lockouts, throttling and optionally PTA failures. */

@@ -12,7 +12,7 @@ import { describeEvent, eventTimeMs, type RunInfo, type TimelineRecord } from '.
 import { ResultsWriter } from '../results/writer.js';
 import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
-import { breakersFor, withBreakersInForce } from './breakers.js';
+import { breakersFor } from './breakers.js';
 import type { RunPlan, StartRule } from './settings.js';
 import { BARRIER_DEFAULTS, startAtInstant, waitAtBarrier } from './start-barrier.js';
 
@@ -43,9 +43,8 @@ export async function runProfile(
   signal: AbortSignal,
   extra: { until?: Breaker; notes?: readonly string[]; overwrite?: boolean } = {},
 ): Promise<SessionResult> {
-  const { source } = settings;
-  // Before the target is opened: a profile that loosens a breaker on its own is refused here.
-  const profile = withBreakersInForce(settings.profile, settings.entra.lockedShare);
+  // The safety settings in force were settled when the profile was read (run/run-profile).
+  const { source, profile } = settings;
   const target = await openTarget(profile, {
     profileDir: source.dir,
     log: hooks.targetLog ?? (() => undefined),

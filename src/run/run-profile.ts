@@ -1,5 +1,5 @@
 /** The profile a run or preflight works with: read once, command-line overrides applied to the typed value, then cross-checked. */
-import { ProfileError, TargetError, UsageError } from '../errors.js';
+import { ProfileError, UsageError } from '../errors.js';
 import { formatIssues, profileErrorMap } from '../profile/issues.js';
 import {
   checkFields,
@@ -11,13 +11,12 @@ import {
   readProfileDocument,
 } from '../profile/load.js';
 import { applyLoadOverrides, givenLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
-import { peakTargetRate } from '../profile/phases.js';
 import type { EntraTarget, RawProfile } from '../profile/raw-schema.js';
 import type { Profile } from '../profile/schema.js';
 import { entraTargetSchema } from '../profile/schema-target.js';
 import { parseAuthority } from '../targets/entra/authority.js';
 import { type EntraFlags, givenFlags } from '../targets/entra/flags.js';
-import { capInForce } from '../targets/entra/interlocks.js';
+import { safetyInForce } from '../targets/entra/tighten-only.js';
 
 /** What the command line says instead of the profile; each part was checked once by cli/. */
 export interface ProfileOverrides {
@@ -29,7 +28,8 @@ export interface ProfileOverrides {
 /**
  * The profile file read and checked field by field once, the flags written over the typed value, then the
  * cross-checks run on the result, so every one of them (the rate cap, users.file, hooks) judges what will
- * actually run. For an entra target the rate cap in force is settled here too.
+ * actually run. For an entra target the safety settings in force are settled here too (targets/entra/tighten-only):
+ * a profile that loosens one on its own is refused before anything is opened or sent.
  */
 export async function loadRunProfile(path: string, o: ProfileOverrides = {}): Promise<LoadedProfile> {
   const doc = await readProfileDocument(path);
@@ -70,8 +70,19 @@ function resolveWithOverrides(doc: ProfileDocument, raw: RawProfile, o: ProfileO
   const load = o.load ?? {};
   const applied = [...(realTenantFlags.length > 0 ? givenFlags(flags) : []), ...givenLoadOverrides(load)];
   const final = applyLoadOverrides(withTarget, load);
-  const loaded = loadedFrom(finishProfile(final, doc, applied), doc);
-  return { ...loaded, profile: withCapInForce(loaded.profile, flags) };
+  // Before the cross-checks, so the rate cap they judge is the one in force.
+  const safe = safetyInForce(final, flags);
+  if ('loosened' in safe) {
+    const note = applied.length > 0 ? `\n(with ${applied.join(', ')} applied)` : '';
+    throw new UsageError(
+      `${formatIssues(
+        safe.loosened.map((l) => ({ path: [...l.path], message: l.message })),
+        doc.name,
+        doc.source,
+      )}${note}`,
+    );
+  }
+  return loadedFrom(finishProfile(safe.profile, doc, applied), doc);
 }
 
 /** The real-tenant flags written over `target` (and `users.file`); `--target entra` makes a sim profile a real-tenant one. */
@@ -87,7 +98,6 @@ function withEntraFlags(raw: RawProfile, flags: EntraFlags, doc: ProfileDocument
       : { authorityHost: parseAuthority(flags.authorityHost, '--authority-host').url }),
     ...(flags.scope === undefined ? {} : { scope: flags.scope }),
     ...(flags.ca === undefined ? {} : { ca: flags.ca }),
-    ...(flags.maxRate === undefined ? {} : { maxRate: flags.maxRate }),
   };
   if (flags.users === undefined) return { ...raw, target: patched };
   const { generate: _generate, states: _states, ...users } = raw.users;
@@ -117,12 +127,4 @@ function entraFromFlags(flags: EntraFlags, doc: ProfileDocument): EntraTarget {
     );
   }
   return result.data;
-}
-
-function withCapInForce(profile: Profile, flags: EntraFlags): Profile {
-  const t = profile.target;
-  if (t.kind !== 'entra') return profile;
-  const decided = capInForce(t.maxRate, flags.maxRate, peakTargetRate(profile));
-  if ('refusal' in decided) throw new TargetError('TARGET_REFUSED', decided.refusal);
-  return decided.cap === t.maxRate ? profile : { ...profile, target: { ...t, maxRate: decided.cap } };
 }

@@ -8,6 +8,7 @@ import { describeLoadOverrides, type LoadOverrides } from '../profile/overrides.
 import type { Profile } from '../profile/schema.js';
 import type { EntraFlags } from '../targets/entra/flags.js';
 import { lockoutBudget } from '../targets/entra/lockout-budget.js';
+import { loosenedByFlags } from '../targets/entra/tighten-only.js';
 
 /** This harness's share when several run side by side (0-based index). */
 export interface Shard {
@@ -69,6 +70,7 @@ export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
       ? { ...loaded.profile, target: { ...loaded.profile.target, seed: o.seed } }
       : loaded.profile;
   const overridden = o.load ? describeLoadOverrides(o.load) : undefined;
+  const loosened = profile.target.kind === 'entra' ? loosenedByFlags(profile.target, o.entra ?? {}) : [];
   return {
     profile,
     source: { path: loaded.path, dir: loaded.dir },
@@ -77,7 +79,13 @@ export function planRun(loaded: LoadedProfile, o: RunOverrides): RunPlan {
     live: o.live ?? {},
     ...(o.start ? { start: o.start } : {}),
     ...(o.runId !== undefined ? { runId: o.runId } : {}),
-    notes: overridden ? [`load overridden on the command line: ${overridden}`] : [],
+    notes: [
+      ...(overridden ? [`load overridden on the command line: ${overridden}`] : []),
+      // A results folder says when its run had an interlock loosened, so nobody compares it unawares.
+      ...(loosened.length > 0
+        ? [`safety interlocks loosened on the command line: ${loosened.join(', ')}`]
+        : []),
+    ],
     ...(o.generatorLimits && Object.keys(o.generatorLimits).length > 0
       ? { generatorLimits: o.generatorLimits }
       : {}),

@@ -18,7 +18,7 @@ test('a rate cap raised in the profile alone is refused before any request; --ma
   });
   const before = fx.sim.counters.requests;
   const refused = await runCli(['run', profile, '--out', join(fx.dir, 'refused'), '--quiet'], { env });
-  assert.equal(refused.code, 3);
+  assert.equal(refused.code, 2);
   assert.match(refused.stderr, /above the default cap of 20\/s.*--max-rate 30\/s/);
   assert.equal(fx.sim.counters.requests, before, 'nothing was sent');
 

@@ -110,7 +110,7 @@ test('--max-rate raises the cap before the cross-check judges it; a cap raised i
 
   const raisedInFile = await file(ENTRA('  maxRate: 100/s', '50/s'));
   await assert.rejects(loadWithFlags(raisedInFile, {}), (e: PtaloadError) => {
-    assert.equal(e.exitCode, 3);
+    assert.equal(e.exitCode, 2);
     assert.match(e.message, /raised only on the command line.*--max-rate 50\/s/);
     return true;
   });

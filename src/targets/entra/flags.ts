@@ -7,6 +7,7 @@ import {
   parseShare,
   RATE_HINT,
 } from '../../profile/quantities.js';
+import { PACING_MAX } from '../../profile/schema-target.js';
 import { parseAuthority } from './authority.js';
 
 /**
@@ -29,6 +30,12 @@ export interface EntraFlags {
   readonly users?: string;
   /** `--locked-share`: the only way to loosen the lockout breaker past its default (a fraction). */
   readonly lockedShare?: number;
+  /** `--throttled-share`: the only way to loosen the throttle breaker (a fraction; null: off). */
+  readonly throttledShare?: number | null;
+  /** `--per-user-per-minute`: the only way to give each user more tries a minute than the default. */
+  readonly perUserPerMinute?: number;
+  /** `--wrong-per-user-per-hour`: the only way to give each user more wrong passwords an hour than the default. */
+  readonly wrongPerUserPerHour?: number;
 }
 
 /** Flag names as commander gives them (camelCase) with the spelling users type. */
@@ -43,6 +50,9 @@ const ENTRA_FLAG_SPELLING: Readonly<Record<keyof EntraFlags, string>> = {
   maxRate: '--max-rate',
   users: '--users',
   lockedShare: '--locked-share',
+  throttledShare: '--throttled-share',
+  perUserPerMinute: '--per-user-per-minute',
+  wrongPerUserPerHour: '--wrong-per-user-per-hour',
 };
 
 type Bag = Readonly<Record<string, string | boolean | undefined>> | undefined;
@@ -92,6 +102,16 @@ export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
   if (lockedShareText !== undefined && lockedShare === undefined) {
     throw new UsageError(`--locked-share takes a percentage like 5%, got '${lockedShareText}'.`);
   }
+  const throttledText = text('throttledShare');
+  const throttledShare =
+    throttledText === undefined ? undefined : throttledText === 'off' ? null : parseShare(throttledText);
+  if (throttledText !== undefined && throttledShare === undefined) {
+    throw new UsageError(
+      `--throttled-share takes a percentage like 20%, or off (never stop on throttling), got '${throttledText}'.`,
+    );
+  }
+  const perUserPerMinute = wholeNumber(text('perUserPerMinute'), 'perUserPerMinute', 1);
+  const wrongPerUserPerHour = wholeNumber(text('wrongPerUserPerHour'), 'wrongPerUserPerHour', 0);
   const scope = text('scope');
   const ca = text('ca');
   const users = text('users');
@@ -107,7 +127,27 @@ export function entraFlags(bag: Bag, cwd: string = process.cwd()): EntraFlags {
     ...(maxRate !== undefined ? { maxRate } : {}),
     ...(users ? { users: resolve(cwd, users) } : {}),
     ...(lockedShare !== undefined ? { lockedShare } : {}),
+    ...(throttledShare !== undefined ? { throttledShare } : {}),
+    ...(perUserPerMinute !== undefined ? { perUserPerMinute } : {}),
+    ...(wrongPerUserPerHour !== undefined ? { wrongPerUserPerHour } : {}),
   };
+}
+
+/** A pacing flag: a whole number up to the schema's hard ceiling, which not even the command line passes. */
+function wholeNumber(
+  value: string | undefined,
+  key: keyof typeof PACING_MAX,
+  min: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  const max = PACING_MAX[key];
+  if (!(n >= min && n <= max)) {
+    throw new UsageError(
+      `${ENTRA_FLAG_SPELLING[key]} takes a whole number from ${min} to ${max}, got '${value}'.`,
+    );
+  }
+  return n;
 }
 
 /** The flags given, as the user typed them: `--tenant, --max-rate`. */

@@ -5,27 +5,7 @@ import type { EntraTarget, Profile } from '../../profile/schema.js';
 import { type FirstHop, proxiedNote } from './first-hop.js';
 import { lockoutRefusals } from './lockout-budget.js';
 
-/** The cap on a real tenant's sign-in rate unless `--max-rate` raises it (the schema's default too). */
-export const DEFAULT_MAX_RATE = 20;
 const HOUR_MS = 3_600_000;
-
-/**
- * Which cap holds: `--max-rate` when given; otherwise the profile's, but never above the default. A cap
- * raised in a profile alone does not count, so a profile passed from hand to hand cannot raise it by
- * itself. Returns the cap, or why the run is refused.
- */
-export function capInForce(
-  profileCap: number,
-  flagCap: number | undefined,
-  peak: number,
-): { cap: number } | { refusal: string } {
-  if (flagCap !== undefined) return { cap: flagCap };
-  if (profileCap <= DEFAULT_MAX_RATE) return { cap: profileCap };
-  if (peak <= DEFAULT_MAX_RATE) return { cap: DEFAULT_MAX_RATE };
-  return {
-    refusal: `the profile sets target.maxRate to ${formatRate(profileCap)} and the load peaks at ${formatRate(peak)}, above the default cap of ${formatRate(DEFAULT_MAX_RATE)}. A cap above the default is raised only on the command line, so that nobody sends a burst they did not ask for: run again with --max-rate ${formatRate(peak)} (or more) if you mean it.`,
-  };
-}
 
 export interface InterlockInput {
   readonly target: EntraTarget;
