@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { profileWarnings, summarizeProfile, type UsersFacts } from '../profile/describe.js';
+import { formatIssues } from '../profile/issues.js';
 import { checkFields, finishProfile, loadedFrom, readProfileDocument } from '../profile/load.js';
 import { applyLoadOverrides, describeLoadOverrides, givenLoadOverrides } from '../profile/overrides.js';
+import { safetyInForce } from '../targets/entra/tighten-only.js';
 import { readUsersFile } from '../users/csv.js';
 import { action } from './fail.js';
 import { addLoadOptions, type LoadOptionValues, parseLoadOptions } from './load-options.js';
@@ -36,6 +38,17 @@ export function register(program: Command): void {
           ...summarizeProfile(profile, users),
         ];
         for (const w of profileWarnings(profile, users)) lines.push(`  warning: ${w}`);
+        // validate takes no real-tenant flags: a profile that loosens an interlock is legal, but run refuses it alone.
+        const safe = safetyInForce(raw, {});
+        if ('loosened' in safe) {
+          const where = formatIssues(
+            safe.loosened.map((l) => ({ path: [...l.path], message: l.message })),
+            path,
+            doc.source,
+          );
+          for (const w of where.split('\n'))
+            lines.push(`  warning: run and preflight refuse this without its flag: ${w}`);
+        }
         process.stdout.write(`${lines.join('\n')}\n`);
         return 0;
       }),

@@ -97,3 +97,26 @@ test('validate reads a good users file and reports its size and states', async (
   assert.match(r.stdout, /users +2 from .*ok\.csv \(1 disabled\)/);
   assert.ok(!r.stdout.includes('pw1'));
 });
+
+test('validate warns that run will refuse an entra profile loosening an interlock by itself', async () => {
+  const path = join(dir, 'loose.yaml');
+  await writeFile(join(dir, 'users.csv'), 'username,password\nu1@contoso.test,Corr3ct-Horse!\n');
+  await writeFile(
+    path,
+    `name: loose
+target:
+  kind: entra
+  tenant: contoso.onmicrosoft.com
+  clientId: 2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa
+  pacing: { perUserPerMinute: 30 }
+users: { file: users.csv }
+load: { phases: [{ duration: 10s, shape: constant, rate: 1/s }] }
+`,
+  );
+  const r = await runCli(['validate', path]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /warning: run and preflight refuse this without its flag: .*loose\.yaml:6: target\.pacing\.perUserPerMinute: 30 is looser than the default of 4;.*--per-user-per-minute 30/,
+  );
+});
