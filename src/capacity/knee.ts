@@ -58,8 +58,10 @@ export interface KneeResult {
   /** Achieved rate of each judged interval of the knee step: what the knee's confidence interval resamples. */
   readonly kneeSamples?: readonly number[];
   /**
-   * Capacity lies below this rate: the failing step's target (found), or the target of the step the ramp was
-   * stopped in (not-reached with a higher, unjudged step); null when nothing above the knee was tried.
+   * Capacity lies below this rate: what the failing step answered (found; its target when it answered more, or
+   * less than the knee), or the target of the step the ramp was stopped in (not-reached with a higher, unjudged
+   * step); null when nothing above the knee was tried. With no passing step (first-step-failed), the bound the first
+   * step gives.
    */
   readonly upperPerS?: number | null;
   /** (upperPerS − kneePerS) / kneePerS: how far above the knee capacity may lie for the steps tried. */
@@ -112,8 +114,8 @@ export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResu
   // Stopped mid-step: the next step up was tried but not judged; capacity is below its target all the same.
   const above =
     knee === null ? undefined : steps.find((s) => s.targetPerS > knee!.targetPerS * (1 + r.rateTolerance));
-  const upperPerS = failed !== null ? failed.targetPerS : (above?.targetPerS ?? null);
   const kneePerS = knee?.achievedMeanPerS ?? null;
+  const upperPerS = failed !== null ? failingBound(failed, kneePerS ?? 0) : (above?.targetPerS ?? null);
   return {
     agents,
     kneePerS,
@@ -121,7 +123,7 @@ export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResu
     status,
     failedStep: failed,
     kneeSamples,
-    upperPerS: knee === null ? null : upperPerS,
+    upperPerS: knee === null && failed === null ? null : upperPerS,
     errorShare:
       knee === null || upperPerS === null || kneePerS === null || kneePerS <= 0
         ? null
@@ -129,6 +131,19 @@ export function findKnee(points: readonly KneePoint[], rule: KneeRule): KneeResu
     steps,
     rule: describeRule(r),
   };
+}
+
+/**
+ * Capacity lies below the first failing step: below its target, and below what it answered. A step that failed
+ * while answering X/s broke the SLO at X/s (an overloaded tenant answers at most what it can, whatever it is
+ * offered), so X is the tighter bound, and it puts the bound in the same units as the knee (answered, not asked).
+ * When the failing step answered less than the knee, the tenant lost throughput under overload (or the step was
+ * noisy): that says nothing about where capacity ends, so the target is kept.
+ */
+function failingBound(failed: StepVerdict, kneePerS: number): number {
+  const answered = failed.achievedMeanPerS;
+  if (answered === null || answered < kneePerS) return failed.targetPerS;
+  return Math.min(failed.targetPerS, answered);
 }
 
 /** findKnee for each agent count present, ascending by agents. */
@@ -143,6 +158,18 @@ export function findKnees(points: readonly KneePoint[], rule: KneeRule): KneeRes
 }
 
 type FullRule = Required<KneeRule>;
+
+/** The SLO and error limit a knee is judged by when neither the sweep's stop limits nor the flags say. */
+export const DEFAULT_SLO_P99_MS = 1000;
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
+/** The whole knee rule for an SLO and an error limit (defaults where absent): what the sweep's probes and the plan judge by. */
+export function kneeRule(sloP99Ms?: number, maxErrorRate?: number): FullRule {
+  return withDefaults({
+    sloP99Ms: sloP99Ms ?? DEFAULT_SLO_P99_MS,
+    maxErrorRate: maxErrorRate ?? DEFAULT_MAX_ERROR_RATE,
+  });
+}
 
 function withDefaults(rule: KneeRule): FullRule {
   return { passShare: 0.9, minJudged: 3, minAchievedRatio: 0.9, rateTolerance: 0.01, ...rule };
@@ -226,7 +253,8 @@ function describeRule(r: FullRule): string {
     `interval is a transition and is not judged. An interval passes when it had replies, p99 ≤ ${r.sloP99Ms} ms and ` +
     `error rate ≤ ${pct(r.maxErrorRate)}. A step passes when at least ${r.minJudged} intervals were judged, ≥ ` +
     `${pct(r.passShare)} of them passed, and their mean achieved rate reached ${pct(r.minAchievedRatio)} of the ` +
-    `target. The knee is the mean achieved rate of the highest passing step below the first failing one.`
+    `target. The knee is the mean achieved rate of the highest passing step below the first failing one; capacity ` +
+    `lies below the first failing step's target and below what it achieved (when that is not below the knee).`
   );
 }
 

@@ -1,7 +1,7 @@
 import { GENERATOR_LIMITED_TEXT } from '../analysis/generator-health.js';
 import { ResultsError } from '../errors.js';
 import { MAX_AGENTS } from '../profile/cross-check.js';
-import { findKnee, type KneePoint, type KneeRule } from './knee.js';
+import { findKnee, type KneePoint, type KneeRule, kneeRule } from './knee.js';
 import { planCapacity } from './plan.js';
 import type { CountKnee, KneeStatus, PlanDocument, PlanRequest } from './plan-document.js';
 import type { PlanInputs, PlanSource } from './plan-inputs.js';
@@ -9,8 +9,6 @@ import { planArithmetic, planSummary } from './plan-words.js';
 
 /** Microsoft's minimum for production: never recommend fewer. */
 const MIN_PRODUCTION_AGENTS = 3;
-const DEFAULT_SLO_P99_MS = 1000;
-const DEFAULT_MAX_ERROR_RATE = 0.01;
 
 /** Knees per agent count, a USL fit over them and the recommendation. Pure: the time and tool version are given. */
 export function buildPlan(
@@ -103,17 +101,8 @@ function resolveRule(
   };
   const sweepSlo = agreed((s) => s.p99Ms);
   const sweepErrors = agreed((s) => s.errorRate);
-  const sloP99Ms = request.sloP99Ms ?? sweepSlo ?? DEFAULT_SLO_P99_MS;
-  const maxErrorRate = request.maxErrorRate ?? sweepErrors ?? DEFAULT_MAX_ERROR_RATE;
   return {
-    rule: {
-      sloP99Ms,
-      maxErrorRate,
-      passShare: 0.9,
-      minJudged: 3,
-      minAchievedRatio: 0.9,
-      rateTolerance: 0.01,
-    },
+    rule: kneeRule(request.sloP99Ms ?? sweepSlo, request.maxErrorRate ?? sweepErrors),
     source: {
       sloP99Ms: request.sloP99Ms !== undefined ? 'flag' : sweepSlo !== undefined ? 'sweep' : 'default',
       maxErrorRate:

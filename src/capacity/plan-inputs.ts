@@ -35,6 +35,8 @@ export interface PlanSource {
   readonly configuredPerAgentPerS: number | null;
   /** What the generator's own figures broke (empty: it measured the tenant). Absent in plans of earlier versions. */
   readonly generatorBreaches?: readonly string[];
+  /** The run was one of its sweep's knee probes, holding this rate. Absent otherwise. */
+  readonly probePerS?: number;
 }
 
 /** Every interval of every run with one agent count, runs in the order given. */
@@ -57,7 +59,12 @@ const sweepIndexSchema = z.looseObject({
   status: z.string(),
   stopWhen: z.object({ p99Ms: z.number().optional(), errorRate: z.number().optional() }).optional(),
   runs: z.array(
-    z.looseObject({ agents: z.number().int().positive(), dir: z.string(), stoppedEarly: z.boolean() }),
+    z.looseObject({
+      agents: z.number().int().positive(),
+      dir: z.string(),
+      stoppedEarly: z.boolean(),
+      probes: z.array(z.looseObject({ dir: z.string(), targetPerS: z.number() })).optional(),
+    }),
   ),
 }) satisfies z.ZodType<Pick<SweepIndex, 'sweepVersion' | 'profile'>>;
 
@@ -108,7 +115,12 @@ function groupByAgents(
     .sort((a, b) => a - b)
     .map((agents) => {
       const group = byAgents.get(agents)!;
-      if (group.length > 1) {
+      const probes = group.filter((g) => g.source.probePerS !== undefined);
+      if (probes.length > 0 && probes.length === group.length - 1) {
+        notes.push(
+          `${agents} agent(s): the knee was refined by ${probes.length} probe(s) at ${probes.map((g) => `${g.source.probePerS}/s`).join(', ')} (${group[0]!.source.dir}-probe-*), each a short run judged with the ramp's steps by the same rule.`,
+        );
+      } else if (group.length > 1) {
         notes.push(
           `${agents} agent(s): ${group.length} runs (${group.map((g) => g.source.dir).join(', ')}) combined into one knee: their steps are judged together, and the first failing step of either ends the knee.`,
         );
@@ -127,6 +139,7 @@ interface Found {
     readonly agents: number;
     readonly stoppedEarly: boolean;
     readonly stopWhen: NonNullable<PlanSource['stopWhen']>;
+    readonly probePerS?: number;
   } | null;
 }
 
@@ -154,10 +167,29 @@ async function expand(path: string, notes: string[]): Promise<Found[]> {
       `${path}: the sweep recorded no run (status ${index.status}); run the sweep to the end of at least one agent count, then plan again.`,
     );
   }
-  return index.runs.map((r) => ({
-    dir: join(path, r.dir),
-    sweep: { dir: path, agents: r.agents, stoppedEarly: r.stoppedEarly, stopWhen: index.stopWhen ?? {} },
-  }));
+  const stopWhen = index.stopWhen ?? {};
+  const found: Found[] = [];
+  for (const r of index.runs) {
+    found.push({
+      dir: join(path, r.dir),
+      sweep: { dir: path, agents: r.agents, stoppedEarly: r.stoppedEarly, stopWhen },
+    });
+    for (const p of r.probes ?? []) {
+      const dir = join(path, p.dir);
+      // A sweep stopped as a probe began lists it before the probe wrote anything.
+      if (!(await stat(join(dir, RESULTS_FILES.run)).catch(() => undefined))) {
+        notes.push(
+          `${dir}: the knee probe at ${p.targetPerS}/s wrote no results (the sweep stopped first); left out.`,
+        );
+        continue;
+      }
+      found.push({
+        dir,
+        sweep: { dir: path, agents: r.agents, stoppedEarly: false, stopWhen, probePerS: p.targetPerS },
+      });
+    }
+  }
+  return found;
 }
 
 function parseSweepIndex(path: string, text: string): z.infer<typeof sweepIndexSchema> {
@@ -242,6 +274,7 @@ async function readRun({ dir, sweep }: Found, notes: string[]) {
     configuredPerAgentPerS:
       run.target.kind === 'sim' && capacities.size === 1 && capacity !== undefined ? capacity : null,
     generatorBreaches: generator.breaches,
+    ...(sweep?.probePerS !== undefined ? { probePerS: sweep.probePerS } : {}),
   };
   return { source, points: kneePoints(series, agents) };
 }

@@ -2,6 +2,7 @@ import type { Summary } from '../analysis/summary.js';
 import { naturalCompare } from '../metrics/natural-order.js';
 import { fmtValue } from '../report/format.js';
 import type { SweepResult } from '../run/sweep.js';
+import { describeKnee } from '../run/sweep-refine.js';
 import { type Paint, paintFor } from './colour.js';
 
 type Lat = { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null };
@@ -125,6 +126,17 @@ export function printSweep(r: SweepResult, out: NodeJS.WritableStream): void {
     lines.push(
       `${String(agents).padStart(6)}  ${`${summary.throughput.achievedPerS.toFixed(0)}/s`.padStart(10)}  ${ms(summary.latencyMs.tenant.p99).padStart(9)}  ${errors.padStart(7)}  ${summary.status}${run?.stoppedEarly ? ' (stopped at its limit)' : ''}`,
     );
+  }
+  const refined = r.index.runs.filter((x) => x.knee);
+  if (refined.length > 0) {
+    lines.push('', 'knees, refined by probes (the plan states the same):');
+    for (const run of refined) {
+      const probes = run.probes ?? [];
+      const tried = probes.map((p) => `${p.targetPerS}/s ${p.verdict ?? p.status}`).join(', ');
+      lines.push(
+        `${String(run.agents).padStart(6)}  ${describeKnee(run.knee!)}${probes.length > 0 ? ` [probes: ${tried}]` : ''}`,
+      );
+    }
   }
   lines.push(
     '',

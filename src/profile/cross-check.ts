@@ -224,6 +224,20 @@ function checkSweep(raw: RawProfile, initialCount: number, add: Add): void {
       );
     }
   });
+  const refine = sweep.refine;
+  if (!refine) return;
+  // Probes closer than twice the knee rule's rate tolerance (1 %) could merge with the step below them.
+  if (refine.within < 0.02) {
+    add(['sweep', 'refine', 'within'], 'must be at least 2% (probes closer than that cannot be told apart)');
+  }
+  // The knee rule judges a step only with 3 intervals past its first (a transition).
+  const minHold = 4 * raw.load.intervalMs;
+  if (refine.holdMs < minHold) {
+    add(
+      ['sweep', 'refine', 'hold'],
+      `${formatDuration(refine.holdMs)} holds fewer than 4 intervals of ${formatDuration(raw.load.intervalMs)}; make it at least ${formatDuration(minHold)} so a probe can be judged`,
+    );
+  }
 }
 
 function checkEntra(raw: RawProfile, add: Add): void {

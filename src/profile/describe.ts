@@ -1,5 +1,5 @@
 /** A profile in words, for `ptaload validate`: one line per topic, and the warnings a legal profile can still earn. */
-import { peakTargetRate, phasesDurationMs, totalDurationMs } from './phases.js';
+import { peakTargetRate, phasesDurationMs, probeLeadMs, totalDurationMs } from './phases.js';
 import { formatDuration, formatRate, formatShare } from './quantities.js';
 import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';
 import { describeShape } from './shapes/registry.js';
@@ -69,7 +69,10 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
     t.kind === 'sim' && capacity > 0
       ? ` (${Math.round((peak / capacity) * 100)}% of the agents' capacity)`
       : '';
-  const bound = profile.sweep && Object.keys(profile.sweep.stopWhen).length > 0 ? 'at most ' : '';
+  const bound =
+    profile.sweep && (Object.keys(profile.sweep.stopWhen).length > 0 || profile.sweep.refine)
+      ? 'at most '
+      : '';
   row('total', `${bound}${formatDuration(total)}, peak target ${formatRate(peak)}${use}`);
 
   if (profile.sweep) {
@@ -82,6 +85,13 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
       'sweep',
       `agents ${s.agentCounts.join(', ')}: ${formatDuration(phasesDurationMs(profile))} each, ${formatDuration(s.settleMs)} settle${stop.length ? `, next count once ${stop.join(' or ')}` : ''}`,
     );
+    if (s.refine) {
+      const r = s.refine;
+      row(
+        'refine',
+        `then up to ${r.probes} probe(s) per count, each ${formatDuration(r.holdMs)} at the middle of its knee's bracket after a ${formatDuration(probeLeadMs(r.holdMs, l.intervalMs))} lead-in, until the knee is known to within +${formatShare(r.within)}`,
+      );
+    }
   }
   block('timeline', profile.agents.timeline.map(describeEvent));
   if (profile.thresholds.length === 0) row('thresholds', 'none (the exit code will not depend on results)');

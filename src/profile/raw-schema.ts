@@ -47,6 +47,27 @@ const thresholdSchema = z
   })
   .meta({ description: THRESHOLD_HINT });
 
+const refineSchema = z
+  .strictObject({
+    within: share()
+      .prefault('2%')
+      .meta({ description: 'Probe until capacity is known to within this share above the knee.' }),
+    probes: z
+      .int()
+      .min(1)
+      .max(12)
+      .default(5)
+      .meta({ description: 'At most this many probes per agent count.' }),
+    hold: duration({ positive: true })
+      .prefault('6s')
+      .meta({ description: "Each probe's judged rate lasts this long (after a lead-in ramp as long)." }),
+  })
+  .transform(({ within, probes, hold }) => ({ within, probes, holdMs: hold }))
+  .meta({
+    description:
+      "After each count's ramp, bisect the rate between its last passing and first failing step, one short run per probe, so the knee does not depend on the step size.",
+  });
+
 const sweepSchema = z
   .strictObject({
     agentCounts: z
@@ -58,14 +79,16 @@ const sweepSchema = z
       .strictObject({ p99: duration({ positive: true }).optional(), errorRate: share().optional() })
       .optional()
       .meta({ description: "End a count's phases early once an interval breaks these." }),
+    refine: refineSchema.optional(),
   })
-  .transform(({ agentCounts, settle, stopWhen }) => ({
+  .transform(({ agentCounts, settle, stopWhen, refine }) => ({
     agentCounts,
     settleMs: settle,
     stopWhen: {
       ...(stopWhen?.p99 === undefined ? {} : { p99Ms: stopWhen.p99 }),
       ...(stopWhen?.errorRate === undefined ? {} : { errorRate: stopWhen.errorRate }),
     },
+    ...(refine === undefined ? {} : { refine }),
   }));
 
 /** The profile as written, checked field by field (before cross-checks and defaults that span fields). */

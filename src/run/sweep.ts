@@ -13,12 +13,16 @@ import { writeFileAtomic } from '../results/atomic-write.js';
 import { SWEEP_FILE, type SweepIndex } from '../results/sweep-index.js';
 import { runProfile, type SessionHooks } from './run-once.js';
 import type { RunPlan } from './settings.js';
+import { refineKnee } from './sweep-refine.js';
 
 export interface SweepResult {
   readonly kind: 'sweep';
   readonly dir: string;
   readonly index: SweepIndex;
+  /** One per agent count: its ramp. */
   readonly summaries: readonly { readonly agents: number; readonly summary: Summary }[];
+  /** The knee probes' runs (sweeps with `refine`). */
+  readonly probes: readonly { readonly agents: number; readonly summary: Summary }[];
   readonly exitCode: ExitCode;
 }
 
@@ -52,6 +56,7 @@ export async function runSweep(
     agentCounts: sweep.agentCounts,
     settleMs: sweep.settleMs,
     stopWhen: sweep.stopWhen,
+    ...(sweep.refine ? { refine: sweep.refine } : {}),
     startedAt: new Date().toISOString(),
     status: 'running',
     runs: [],
@@ -59,6 +64,7 @@ export async function runSweep(
   const save = () => writeFileAtomic(join(dir, SWEEP_FILE), `${JSON.stringify(index, null, 2)}\n`);
   await save();
   const summaries: { agents: number; summary: Summary }[] = [];
+  const probes: { agents: number; summary: Summary }[] = [];
   let exitCode: ExitCode = EXIT.ok;
   for (const [i, n] of sweep.agentCounts.entries()) {
     if (signal.aborted) break;
@@ -79,27 +85,44 @@ export async function runSweep(
       notes: [`sweep step ${i + 1} of ${sweep.agentCounts.length}: ${n} agent(s) active`],
     });
     summaries.push({ agents: n, summary: result.summary });
-    index.runs.push({
+    const entry: SweepIndex['runs'][number] = {
       agents: n,
       dir: sub,
       status: result.status,
       achievedPerS: result.summary.throughput.achievedPerS,
       stoppedEarly,
-    });
+    };
+    index.runs.push(entry);
     await save();
     if (result.status !== 'completed') {
       exitCode = result.exitCode;
       break;
+    }
+    if (sweep.refine) {
+      const refined = await refineKnee({
+        plan: { ...plan, profile: one },
+        dir,
+        entry,
+        sweep: { ...sweep, refine: sweep.refine },
+        hooks,
+        signal,
+        save,
+      });
+      for (const summary of refined.summaries) probes.push({ agents: n, summary });
+      if (refined.failed !== undefined) {
+        exitCode = refined.failed;
+        break;
+      }
     }
   }
   index.status = signal.aborted ? 'interrupted' : exitCode === EXIT.ok ? 'completed' : 'failed';
   index.endedAt = new Date().toISOString();
   await save();
   if (signal.aborted) exitCode = EXIT.interrupted;
-  else if (exitCode === EXIT.ok && summaries.some((s) => s.summary.generator?.limited)) {
+  else if (exitCode === EXIT.ok && [...summaries, ...probes].some((s) => s.summary.generator?.limited)) {
     exitCode = EXIT.generatorLimited;
   }
-  return { kind: 'sweep', dir, index, summaries, exitCode };
+  return { kind: 'sweep', dir, index, summaries, probes, exitCode };
 }
 
 /** Ends a count's ramp once intervals keep breaking the sweep's p99 or error-rate limit. */
