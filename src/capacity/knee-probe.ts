@@ -2,7 +2,7 @@
 import type { KneeResult } from './knee.js';
 
 /** What the steps judged so far say about capacity: it lies at or above `lowerPerS` and below `upperPerS`. */
-export interface KneeBracket {
+interface KneeBracket {
   /** The knee: what the highest passing step below the first failing one answered (0 when none passed). */
   readonly lowerPerS: number;
   /** KneeResult.upperPerS: below the first failing step's target and what it answered (or the stopped step's target). */

@@ -160,8 +160,8 @@ export function findKnees(points: readonly KneePoint[], rule: KneeRule): KneeRes
 type FullRule = Required<KneeRule>;
 
 /** The SLO and error limit a knee is judged by when neither the sweep's stop limits nor the flags say. */
-export const DEFAULT_SLO_P99_MS = 1000;
-export const DEFAULT_MAX_ERROR_RATE = 0.01;
+const DEFAULT_SLO_P99_MS = 1000;
+const DEFAULT_MAX_ERROR_RATE = 0.01;
 
 /** The whole knee rule for an SLO and an error limit (defaults where absent): what the sweep's probes and the plan judge by. */
 export function kneeRule(sloP99Ms?: number, maxErrorRate?: number): FullRule {

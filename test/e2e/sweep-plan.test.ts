@@ -13,15 +13,16 @@ import { SWEEP_PROFILE } from './sweep-profile.js';
 // `npm run bench -- sweep-plan` reports it. Here the sweep's mechanics are checked live, and the plan's
 // arithmetic on a sweep recorded from the simulator, so neither depends on CPU speed.
 
-test('a live sweep against the simulator runs each agent count into its own results folder', async () => {
+test('a live sweep against the simulator runs each agent count into its own results folder, probes each knee, and the plan states the knees the sweep refined', async () => {
   const dir = await tempDir();
   const profile = join(dir, 'sweep.yaml');
   await writeFile(profile, SWEEP_PROFILE);
   const sweep = join(dir, 'sweep');
-  const run = await runCli(['run', profile, '--out', sweep, '--quiet'], { timeoutMs: 240_000 });
+  const run = await runCli(['run', profile, '--out', sweep, '--quiet'], { timeoutMs: 420_000 });
   assert.equal(run.code, 0, `sweep exit 0 expected; stderr: ${run.stderr}`);
   const index = JSON.parse(await readFile(join(sweep, 'sweep.json'), 'utf8')) as SweepIndex;
   assert.equal(index.status, 'completed');
+  assert.deepEqual(index.refine, { within: 0.02, probes: 3, holdMs: 1000 });
   assert.deepEqual(
     index.runs.map((r) => r.agents),
     [1, 2, 3],
@@ -30,6 +31,45 @@ test('a live sweep against the simulator runs each agent count into its own resu
     const info = JSON.parse(await readFile(join(sweep, r.dir, 'run.json'), 'utf8')) as RunInfo;
     assert.equal(info.status, 'completed', `${r.dir}: ${info.failure?.message ?? ''}`);
     assert.equal(info.agents.length, r.agents, `${r.dir} ran with ${r.agents} agent(s)`);
+    // Each probe split the bracket it was given, and the bound above the knee never rose.
+    const probes = r.probes ?? [];
+    assert.ok(probes.length <= 3, `${r.dir}: at most sweep.refine.probes probes`);
+    let upper = Number.POSITIVE_INFINITY;
+    for (const p of probes) {
+      assert.ok(p.targetPerS > p.lowerPerS && p.targetPerS < p.upperPerS, `${p.dir}: ${JSON.stringify(p)}`);
+      assert.ok(p.upperPerS <= upper, `${p.dir}: the bound above rose to ${p.upperPerS} from ${upper}`);
+      upper = p.upperPerS;
+      assert.ok(p.verdict === 'pass' || p.verdict === 'fail', `${p.dir} judged: ${p.verdict}`);
+      const probeInfo = JSON.parse(await readFile(join(sweep, p.dir, 'run.json'), 'utf8')) as RunInfo;
+      assert.equal(probeInfo.status, 'completed');
+      assert.equal(probeInfo.agents.length, r.agents, `${p.dir} ran with the count's agents`);
+      assert.deepEqual(
+        probeInfo.phases.map((ph) => ph.name),
+        ['lead-in', 'probe'],
+      );
+    }
+    // The probes stopped for the reason they say: within the limit, out of probes, or nothing left to try.
+    const knee = r.knee!;
+    assert.ok(knee, `${r.dir}: sweep.json has the refined knee`);
+    if (knee.errorShare !== null && knee.errorShare > 0.02) {
+      assert.ok(probes.length === 3 || /left|too close|asked/.test(knee.why), `${r.dir}: ${knee.why}`);
+    }
+  }
+
+  // The plan reads the probes with their count and states the same knee and bound as the sweep did.
+  const planned = await runCli(['plan', sweep, '--peak', '1200/s']);
+  assert.equal(planned.code, 0, planned.stderr);
+  const doc = JSON.parse(await readFile(join(sweep, 'plan.json'), 'utf8')) as PlanDocument;
+  for (const r of index.runs) {
+    const c = doc.counts.find((x) => x.agents === r.agents)!;
+    assert.equal(c.kneePerS, r.knee!.kneePerS, `${r.agents} agent(s): knee`);
+    assert.equal(c.knee.errorShare ?? null, r.knee!.errorShare, `${r.agents} agent(s): knee error`);
+    const read = doc.sources.filter((src) => src.agents === r.agents);
+    assert.equal(read.length, 1 + (r.probes?.length ?? 0), 'the ramp and every probe are read');
+    assert.deepEqual(
+      read.filter((src) => src.probePerS !== undefined).map((src) => src.probePerS),
+      (r.probes ?? []).map((p) => p.targetPerS),
+    );
   }
 });
 

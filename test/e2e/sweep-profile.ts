@@ -5,7 +5,8 @@
  * about capacity, still passing) and a higher one fails on achieved rate. Between those groups, and to warm a
  * cold harness and simulator up, the rate ramps: a ramp's intervals all differ in rate, so none forms a step
  * and none is judged, which keeps the steps a stall on a busy machine could spoil few. One worker leaves the
- * two cores to the simulator and the main thread. About a minute on 2 cores. Shared by
+ * two cores to the simulator and the main thread. After each count, up to 3 knee probes of 1 s (after a 1 s
+ * lead-in) narrow what the steps left open. About two minutes on 2 cores. Shared by
  * test/e2e/sweep-plan.test.ts (the plan's own arithmetic) and test/bench/sweep-plan.ts (how close the knee comes
  * to the configured capacity, which depends on how busy the machine is).
  */
@@ -29,4 +30,5 @@ sweep:
   agentCounts: [1, 2, 3]
   settle: 0s
   stopWhen: { p99: 1s, errorRate: 1% }
+  refine: { within: 2%, probes: 3, hold: 1s }
 `;
