@@ -7,11 +7,11 @@ import { UsageError } from '../errors.js';
 import { type KubePlan, kubeName, renderKube } from '../kube/manifests.js';
 import { DEFAULT_CPU_PER_SIGN_IN_US, sizingWords } from '../kube/sizing.js';
 import { loadProfile } from '../profile/load.js';
-import { peakTargetRate } from '../profile/phases.js';
 import { NAME_PATTERN, parseDurationMs } from '../profile/quantities.js';
 import { writeFileAtomic } from '../results/atomic-write.js';
 import { action } from './fail.js';
 import { intInRange } from './flags.js';
+import { type LoadOptionValues, parseLoadOptions } from './load-options.js';
 
 interface KubeFlags {
   shards: number;
@@ -109,6 +109,7 @@ Examples:
           ...(flags.secret ? { secretName: flags.secret } : {}),
           runId,
           runArgs,
+          load: parseLoadOptions(loadFlagsIn(runArgs)),
           cpuPerSignInUs: flags.cpuPerSignIn,
           ...(flags.metricsPort ? { metricsPort: flags.metricsPort } : {}),
           spread: flags.spread,
@@ -117,7 +118,7 @@ Examples:
           plan,
           flags,
           loaded.profile.users.file,
-          sizingWords(peakTargetRate(profile), flags.shards, flags.cpuPerSignIn),
+          sizingWords(plan.peakPerS, flags.shards, flags.cpuPerSignIn),
         );
         if (flags.out) {
           await mkdir(flags.out, { recursive: true });
@@ -190,3 +191,32 @@ function stamp(d: Date): string {
     .replace(/\.\d+Z$/, 'z')
     .replace('T', 't');
 }
+
+/**
+ * --rate, --duration and --agents among the arguments passed on to `ptaload run` (`--rate 2000/s` or
+ * `--rate=2000/s`; the last one given wins, as for run). The pods run the profile with them, so the requests and
+ * the Job's deadline are sized for that, not for the profile as written.
+ */
+function loadFlagsIn(args: readonly string[]): LoadOptionValues {
+  const out: LoadOptionValues = {};
+  const names = { '--rate': 'rate', '--duration': 'duration', '--agents': 'agents' } as const;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const flag = (eq > 0 ? arg.slice(0, eq) : arg) as keyof typeof names;
+    if (!(flag in names)) continue;
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined)
+      throw new UsageError(`${flag} after -- needs a value, e.g. ${flag} ${EXAMPLES[flag]}.`);
+    if (flag === '--agents') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 40) {
+        throw new UsageError(`--agents after --: expected a whole number from 1 to 40, got '${value}'.`);
+      }
+      out.agents = n;
+    } else out[names[flag]] = value;
+  }
+  return out;
+}
+
+const EXAMPLES = { '--rate': '2000/s', '--duration': '10m', '--agents': '4' } as const;

@@ -1,6 +1,7 @@
 /** The Kubernetes objects of a sharded run: the profile's ConfigMap, an Indexed Job of shards, a suspended merge Job. */
 import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
+import { applyLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
 import { peakTargetRate, totalDurationMs } from '../profile/phases.js';
 import type { Profile } from '../profile/schema.js';
 import { shardResources } from './sizing.js';
@@ -14,6 +15,8 @@ export interface KubeRequest {
   readonly extraFiles: Readonly<Record<string, string>>;
   readonly shards: number;
   readonly image: string;
+  /** --rate, --duration, --agents among the run's arguments: the pods run the profile with them, so sizing does too. */
+  readonly load?: LoadOverrides;
   readonly namespace?: string;
   /** A PersistentVolumeClaim (ReadWriteMany) every shard and the merge Job mount at /results. */
   readonly resultsClaim?: string;
@@ -40,6 +43,8 @@ export interface KubePlan {
   readonly secret: { readonly name: string; readonly keys: readonly string[]; readonly create: boolean };
   readonly manifests: readonly Manifest[];
   readonly notes: readonly string[];
+  /** The peak rate the pods will run (the profile's, scaled by a --rate among the run's arguments): what sizing used. */
+  readonly peakPerS: number;
 }
 
 export function renderKube(req: KubeRequest): KubePlan {
@@ -135,7 +140,8 @@ export function renderKube(req: KubeRequest): KubePlan {
     ...(req.metricsPort ? ['--metrics-port', String(req.metricsPort)] : []),
     ...req.runArgs,
   ];
-  const resources = shardResources(peakTargetRate(p) / req.shards, req.cpuPerSignInUs);
+  const running = applyLoadOverrides(p, req.load ?? {});
+  const resources = shardResources(peakTargetRate(running) / req.shards, req.cpuPerSignInUs);
   const affinityTerm = {
     labelSelector: {
       matchLabels: { 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'shard' },
@@ -150,7 +156,7 @@ export function renderKube(req: KubeRequest): KubePlan {
             preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: affinityTerm }],
           },
         };
-  const deadlineS = Math.ceil(totalDurationMs(p) / 1000) + BARRIER_TIMEOUT_S + 300;
+  const deadlineS = Math.ceil(totalDurationMs(running) / 1000) + BARRIER_TIMEOUT_S + 300;
   const job: Manifest = {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -258,6 +264,7 @@ export function renderKube(req: KubeRequest): KubePlan {
     },
     manifests: [configMap, job, mergeJob],
     notes,
+    peakPerS: peakTargetRate(running),
   };
 }
 

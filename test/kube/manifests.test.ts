@@ -151,3 +151,44 @@ test('ptaload kube refuses a users file outside the profile folder, and bad flag
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--shards takes a whole number/);
 });
+
+test('ptaload kube sizes the pods for a --rate and --duration passed on to run, not for the profile as written', async () => {
+  const { profile } = await entraProfile();
+  const render = async (runArgs: string[]) => {
+    const res = await runCli(
+      [
+        'kube',
+        profile,
+        '--shards',
+        '2',
+        '--image',
+        'ptaload:dev',
+        '--',
+        '--confirm-tenant',
+        TENANT,
+        ...runArgs,
+      ],
+      { env: { PTALOAD_TEST_SECRET: CLIENT_SECRET } },
+    );
+    assert.equal(res.code, 0, res.stderr);
+    const job = parseAllDocuments(res.stdout).map((d) => d.toJS() as Obj)[1]!;
+    return {
+      cpu: job.spec.template.spec.containers[0].resources.requests.cpu as string,
+      deadline: job.spec.activeDeadlineSeconds as number,
+      stderr: res.stderr,
+    };
+  };
+  const millicores = (cpu: string) => (cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000);
+  const asWritten = await render([]);
+  const scaled = await render(['--rate', '8000/s', '--duration=20m', '--max-rate', '8000/s']);
+  assert.ok(
+    millicores(scaled.cpu) > millicores(asWritten.cpu),
+    `${scaled.cpu} > ${asWritten.cpu} for 8000/s`,
+  );
+  assert.equal(scaled.deadline - asWritten.deadline, 20 * 60 - 60, 'the deadline follows --duration');
+  assert.match(scaled.stderr, /8000\/s peak over 2 shards = 4000\/s each/);
+  assert.match(asWritten.stderr, /16\/s peak over 2 shards/);
+  const bad = await runCli(['kube', profile, '--shards', '2', '--image', 'x', '--', '--rate', 'lots']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--rate/);
+});
