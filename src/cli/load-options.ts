@@ -10,6 +10,7 @@ import {
   parseRate,
   RATE_HINT,
 } from '../profile/quantities.js';
+import { shardProblem } from '../run/check-overrides.js';
 import type { Shard } from '../run/settings.js';
 import { intInRange } from './flags.js';
 
@@ -50,14 +51,13 @@ export function parseLoadOptions(v: LoadOptionValues): LoadOverrides {
 /** `i/n`: this harness's share when several run side by side. */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || index >= count) {
+  const shard = { index: m ? Number(m[1]) : Number.NaN, count: m ? Number(m[2]) : Number.NaN };
+  if (shardProblem(shard) !== undefined) {
     throw new UsageError(
       `--shard: expected i/n with 0 <= i < n (for example 0/4 for the first of four harnesses), got '${text}'.`,
     );
   }
-  return { index, count };
+  return shard;
 }
 
 const PLAIN_NUMBER = /^\s*\d+(?:\.\d+)?\s*$/;

@@ -7,6 +7,7 @@ import {
 } from '../analysis/generator-health.js';
 import { EXIT } from '../errors.js';
 import { shippedProfile } from '../profile/shipped.js';
+import { OVERRIDE_RANGES } from '../run/check-overrides.js';
 import { addEntraOptions, type EntraOptionValues, parseEntraOptions } from './entra-options.js';
 import { action } from './fail.js';
 import { intInRange, remoteWriteUrl } from './flags.js';
@@ -47,16 +48,20 @@ export function register(program: Command): void {
     )
     .option('-o, --out <dir>', 'results folder (default results/<UTC stamp>-<profile name>)')
     .option('--overwrite', 'replace the results of an earlier run at --out (refused without it)')
-    .option('--workers <n>', 'worker threads firing requests', intInRange('--workers', 1, 64))
+    .option(
+      '--workers <n>',
+      'worker threads firing requests',
+      intInRange('--workers', ...OVERRIDE_RANGES.workers),
+    )
     .option(
       '--connections <n>',
       'cap on open connections across workers',
-      intInRange('--connections', 1, 100_000),
+      intInRange('--connections', ...OVERRIDE_RANGES.connections),
     )
     .option(
       '--seed <n>',
       'seed for arrivals, generated users and the simulator',
-      intInRange('--seed', 0, 2 ** 31 - 1),
+      intInRange('--seed', ...OVERRIDE_RANGES.seed),
     )
     .option('--shard <i/n>', 'run share i of n side-by-side harnesses (disjoint users, 1/n of the rate)')
     .option('-q, --quiet', 'no live progress')

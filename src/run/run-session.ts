@@ -1,5 +1,6 @@
 /** The entry of `ptaload run`: a profile becomes one run or a sweep of runs. */
 import { join } from 'node:path';
+import { checkOverrides } from './check-overrides.js';
 import { runProfile, type SessionHooks, type SessionResult } from './run-once.js';
 import { loadRunProfile } from './run-profile.js';
 import { planRun, type RunOverrides } from './settings.js';
@@ -15,6 +16,7 @@ export async function runSession(
   hooks: SessionHooks,
   signal: AbortSignal,
 ): Promise<SessionResult | SweepResult> {
+  checkOverrides(overrides);
   // Read once; the flags are written over the typed profile before its cross-checks (run/run-profile).
   const loaded = await loadRunProfile(profilePath, {
     ...(overrides.entra ? { entra: overrides.entra } : {}),

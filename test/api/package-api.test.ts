@@ -67,3 +67,26 @@ test('run, report and compare as calls: the same results folder the command line
 
   await assert.rejects(report(dir), (err: unknown) => err instanceof PtaloadError && err.exitCode === 2);
 });
+
+test('run checks typed options as the command line checks its flags: exit 2, naming the option, nothing written', async () => {
+  const dir = await tempDir();
+  const profile = join(dir, 'api.yaml');
+  await writeFile(profile, PROFILE);
+  const out = join(dir, 'never');
+  for (const [options, says] of [
+    [{ shard: { index: 4, count: 4 } }, /^shard: expected i\/n with 0 <= i < n/],
+    [{ shard: { index: -1, count: 2 } }, /^shard: /],
+    [{ workers: 0 }, /^workers: expected a whole number from 1 to 64, got 0/],
+    [{ connections: 1.5 }, /^connections: /],
+    [{ seed: -3 }, /^seed: /],
+    [{ load: { rate: Number.POSITIVE_INFINITY } }, /^load\.rate: /],
+    [{ load: { agents: 41 } }, /^load\.agents: /],
+  ] as const) {
+    await assert.rejects(
+      run(profile, { out, ...options }),
+      (err: unknown) => err instanceof PtaloadError && err.exitCode === 2 && says.test(err.message),
+      JSON.stringify(options),
+    );
+  }
+  await assert.rejects(readFile(join(out, 'run.json')), 'no results folder was written');
+});
