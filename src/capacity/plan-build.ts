@@ -17,7 +17,7 @@ export function buildPlan(
   made: { readonly at: Date; readonly version: string },
 ): PlanDocument {
   const { rule, source } = resolveRule(inputs, request);
-  const counts = inputs.counts.map((c) => countKnee(c.agents, c.sources, c.points, rule));
+  const counts = inputs.counts.map((c) => countKnee(c.agents, c.sources, c.points, c.runStarts, rule));
   const used = counts.filter((c) => c.usedInFit);
   if (used.length === 0) {
     throw new ResultsError(
@@ -115,6 +115,7 @@ function countKnee(
   agents: number,
   sources: readonly PlanSource[],
   points: readonly KneePoint[],
+  runStarts: readonly number[],
   rule: Required<KneeRule>,
 ): CountKnee {
   const knee = findKnee(points, rule);
@@ -154,5 +155,6 @@ function countKnee(
     why,
     knee,
     points,
+    stepRuns: knee.steps.map((step) => runStarts.findLastIndex((start) => start <= step.firstPoint)),
   };
 }

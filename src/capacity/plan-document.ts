@@ -24,6 +24,8 @@ export interface CountKnee {
   readonly knee: KneeResult;
   /** The intervals judged, runs joined by an idle (target 0) point. */
   readonly points: readonly KneePoint[];
+  /** For each of knee.steps, the index in `runs` of the run it was played in. Absent in plans of earlier versions. */
+  readonly stepRuns?: readonly number[];
 }
 
 export interface PlanRequest {

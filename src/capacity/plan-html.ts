@@ -6,7 +6,14 @@ import { planFits } from './plan-build.js';
 import { capacityChart, capacityMarkers } from './plan-chart.js';
 import type { PlanDocument } from './plan-document.js';
 import type { Interval } from './plan-uncertainty.js';
-import { kneeErrorText, redundancyWords, sig } from './plan-words.js';
+import {
+  evidenceSteps,
+  kneeErrorText,
+  rampIntervalsText,
+  redundancyWords,
+  sig,
+  stepRunName,
+} from './plan-words.js';
 
 /** plan.html: the capacity plan in the report's look, self-contained like report.html. Pure. */
 export function renderPlanHtml(doc: PlanDocument): string {
@@ -211,34 +218,38 @@ function predictions(doc: PlanDocument): string {
 
 function evidence(doc: PlanDocument): string {
   return doc.counts
-    .map(
-      (c) =>
-        `<details><summary>${h(`${c.agents} agent(s): ${c.knee.steps.length} step(s), ${c.status}`)}</summary>${table(
-          [
-            num('Target'),
-            num('Intervals'),
-            num('Judged'),
-            num('Passed'),
-            num('Achieved'),
-            num('Worst p99'),
-            num('Errors'),
-            'Verdict',
-            'Reasons',
-          ],
-          c.knee.steps.map((s) => [
-            num(fmtRate(s.targetPerS)),
-            num(fmtCount(s.intervals)),
-            num(fmtCount(s.judged)),
-            num(fmtCount(s.passed)),
-            num(fmtRate(s.achievedMeanPerS)),
-            num(fmtMs(s.p99WorstMs)),
-            num(fmtPct(s.errorRateMean)),
-            s.verdict === 'fail' ? { html: '<span class="no">fail</span>' } : s.verdict,
-            s.reasons.join('; '),
-          ]),
-          (i) => (c.knee.steps[i]!.verdict === 'fail' ? 'fail' : ''),
-        )}</details>`,
-    )
+    .map((c) => {
+      const byRun = stepRunName(c, 0) !== null;
+      const { shown, rampIntervals } = evidenceSteps(c);
+      const ramps = rampIntervalsText(rampIntervals);
+      return `<details><summary>${h(`${c.agents} agent(s): ${shown.length} step(s), ${c.status}`)}</summary>${ramps ? `<p class="rules">${h(ramps)}</p>` : ''}${table(
+        [
+          ...(byRun ? ['Run'] : []),
+          num('Target'),
+          num('Intervals'),
+          num('Judged'),
+          num('Passed'),
+          num('Achieved'),
+          num('Worst p99'),
+          num('Errors'),
+          'Verdict',
+          'Reasons',
+        ],
+        shown.map(({ step: s, i }) => [
+          ...(byRun ? [{ html: `<code>${h(stepRunName(c, i) ?? '')}</code>` }] : []),
+          num(fmtRate(s.targetPerS)),
+          num(fmtCount(s.intervals)),
+          num(fmtCount(s.judged)),
+          num(fmtCount(s.passed)),
+          num(fmtRate(s.achievedMeanPerS)),
+          num(fmtMs(s.p99WorstMs)),
+          num(fmtPct(s.errorRateMean)),
+          s.verdict === 'fail' ? { html: '<span class="no">fail</span>' } : s.verdict,
+          s.reasons.join('; '),
+        ]),
+        (row) => (shown[row]!.step.verdict === 'fail' ? 'fail' : ''),
+      )}</details>`;
+    })
     .join('\n');
 }
 

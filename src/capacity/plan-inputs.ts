@@ -45,6 +45,8 @@ interface CountPoints {
   readonly sources: readonly PlanSource[];
   /** Runs concatenated; between two runs, one idle point (target 0) so a step never spans two runs. */
   readonly points: readonly KneePoint[];
+  /** Where each source's points begin in `points`. */
+  readonly runStarts: readonly number[];
 }
 
 export interface PlanInputs {
@@ -127,7 +129,12 @@ function groupByAgents(
       }
       const gap: KneePoint = { agents, achievedPerS: 0, targetPerS: 0, p99Ms: null, errorRate: 0 };
       const points = group.flatMap((g, i) => (i === 0 ? g.points : [gap, ...g.points]));
-      return { agents, sources: group.map((g) => g.source), points };
+      const runStarts: number[] = [];
+      group.reduce((at, g, i) => {
+        runStarts.push(at + (i === 0 ? 0 : 1));
+        return at + (i === 0 ? 0 : 1) + g.points.length;
+      }, 0);
+      return { agents, sources: group.map((g) => g.source), points, runStarts };
     });
 }
 

@@ -2,7 +2,7 @@ import { fmtCount, fmtMs, fmtPct, fmtRate, escapeMarkdown as md, mdCode, NONE } 
 import { table } from '../report/markdown.js';
 import { MODEL_RULE_TEXT } from './model-select.js';
 import type { PlanDocument } from './plan-document.js';
-import { kneeErrorText, sig } from './plan-words.js';
+import { evidenceSteps, kneeErrorText, rampIntervalsText, sig, stepRunName } from './plan-words.js';
 
 /** plan.md: the capacity plan as plain text, the same sections as plan.html without the chart. Pure. */
 export function renderPlanMarkdown(doc: PlanDocument): string {
@@ -114,10 +114,22 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
   out.push('## Evidence: every step judged', '');
   for (const c of doc.counts) {
     out.push(`### ${c.agents} agent(s)`, '');
+    const byRun = stepRunName(c, 0) !== null;
     out.push(
       table(
-        ['Target', 'Judged', 'Passed', 'Achieved', 'Worst p99', 'Errors', 'Verdict', 'Reasons'],
-        c.knee.steps.map((s) => [
+        [
+          ...(byRun ? ['Run'] : []),
+          'Target',
+          'Judged',
+          'Passed',
+          'Achieved',
+          'Worst p99',
+          'Errors',
+          'Verdict',
+          'Reasons',
+        ],
+        evidenceSteps(c).shown.map(({ step: s, i }) => [
+          ...(byRun ? [mdCode(stepRunName(c, i) ?? '')] : []),
           fmtRate(s.targetPerS),
           fmtCount(s.judged),
           fmtCount(s.passed),
@@ -130,6 +142,8 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
       ),
       '',
     );
+    const ramps = rampIntervalsText(evidenceSteps(c).rampIntervals);
+    if (ramps) out.push(ramps, '');
   }
 
   out.push('## Assumptions', '', ...plan.assumptions.map((a) => `- ${md(a)}`), '');

@@ -135,3 +135,32 @@ export function kneeErrorText(c: PlanDocument['counts'][number]): string {
 export function sig(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
+
+/** The folder (its last part) a count's i-th judged step was played in; null when the count has one run only. */
+export function stepRunName(c: PlanDocument['counts'][number], i: number): string | null {
+  if (c.runs.length < 2 || !c.stepRuns) return null;
+  const dir = c.runs[c.stepRuns[i] ?? -1];
+  return dir === undefined ? null : (dir.split(/[\\/]/).pop() ?? dir);
+}
+
+/**
+ * The steps worth a row in the evidence tables, with their index in knee.steps: a "step" of one interval is a
+ * ramp's (or a lead-in's) interval at its own rate, never judged, so it is counted in a line instead of listed.
+ */
+export function evidenceSteps(c: PlanDocument['counts'][number]): {
+  readonly shown: readonly {
+    readonly step: PlanDocument['counts'][number]['knee']['steps'][number];
+    readonly i: number;
+  }[];
+  readonly rampIntervals: number;
+} {
+  const all = c.knee.steps.map((step, i) => ({ step, i }));
+  const shown = all.filter(({ step }) => !(step.verdict === 'too-short' && step.intervals === 1));
+  return { shown, rampIntervals: all.length - shown.length };
+}
+
+export function rampIntervalsText(n: number): string {
+  return n === 0
+    ? ''
+    : `${n} interval(s) of ramps and lead-ins, each at its own rate, are not steps and are not listed.`;
+}

@@ -39,4 +39,15 @@ test('plan reads the knee probes sweep.json lists with their count, and leaves o
   assert.ok(doc.notes.some((n) => /1 agent\(s\): the knee was refined by 1 probe\(s\) at 40\/s/.test(n)));
   // The 2-agent count had no probes: one source, no probe note.
   assert.equal(doc.sources.filter((s) => s.agents === 2).length, 1);
+
+  // The evidence says which run each step was played in, where a count has more than one.
+  const one1 = doc.counts.find((c) => c.agents === 1)!;
+  assert.deepEqual(new Set(one1.stepRuns), new Set([0, 1]), 'steps of both the ramp and the probe');
+  const md = await readFile(join(sweep, 'plan.md'), 'utf8');
+  const section = (n: number) => md.split(`### ${n} agent(s)`)[1]!.split('###')[0]!;
+  assert.match(section(1), /^\| Run \| Target \|/m);
+  assert.match(section(1), /^\| `agents-01-probe-1` \|/m);
+  assert.match(section(2), /^\| Target \|/m, 'one run: no Run column');
+  const html = await readFile(join(sweep, 'plan.html'), 'utf8');
+  assert.ok(html.includes('<code>agents-01-probe-1</code>'));
 });
