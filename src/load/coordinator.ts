@@ -9,7 +9,6 @@ import type { Breaker, LoadResult, LoadSink } from './load-sink.js';
 import { ArrivalSchedule } from './schedule/arrival-schedule.js';
 import { ownedShares, ScheduledCounter } from './schedule/scheduled-count.js';
 import { TimelineDriver } from './timeline-driver.js';
-import { buildUserTable } from './worker/user-table.js';
 import { type TaskRunner, WorkerPool } from './worker-pool.js';
 import { workerTask } from './worker-tasks.js';
 
@@ -49,8 +48,8 @@ export async function runLoad(
   const totalMs = schedule.totalDurationMs;
   const roster = new AgentRoster(target.agents);
   const pauses = new PauseLog();
-  // Laid out once in shared memory: every worker (and replacement) reads the same bytes, none are copied.
-  const users = buildUserTable(target.users);
+  // Laid out once in shared memory by the target: every worker (and replacement) reads the same bytes.
+  const users = target.users;
   let status: LoadResult['status'] = 'completed';
   let failure: string | undefined;
   let gated = false;

@@ -1,10 +1,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/types.js';
 import type { RequestSpec } from '../transport/request-spec.js';
+import type { UserTableData } from '../users/user-table.js';
 import type { PacingSpec } from './worker/credentials.js';
 import type { SendCapSpec } from './worker/send-cap.js';
 import type { SignInRow } from './worker/signin-rows.js';
-import type { UserTableData } from './worker/user-table.js';
 
 /**
  * What the coordinator hands each pool worker: its share of the run, everything it needs to sign in, and a

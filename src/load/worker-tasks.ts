@@ -1,9 +1,10 @@
 /** What each pool worker is handed: its share of the arrivals, its own slice of users, its part of the caps. */
 import type { Target } from '../targets/target.js';
+import type { UserTableData } from '../users/user-table.js';
 import type { LoadPlan } from './load-plan.js';
 import { ownedShares } from './schedule/scheduled-count.js';
 import { sendCapFor } from './worker/send-cap.js';
-import { type UserTableData, userRange } from './worker/user-table.js';
+import { userRange } from './worker/user-table.js';
 import type { WorkerTask } from './worker-protocol.js';
 
 /** A task without what only the pool knows: the port it reports on and, once set, the run's time zero. */

@@ -31,18 +31,52 @@ function width(count: number): number {
   return Math.max(5, String(count).length);
 }
 
-/**
- * Makes the users in order (passwords come off one keystream, so user i's depends on those before it).
- * `statesRandom` is the seeded uniform draw (seededRandom(seed, 'states')) that places non-active states.
- */
+/** Where generated users go, one at a time, as UTF-8 bytes: the simulator's columns or the harness's table. */
+export interface UserSink {
+  pushBytes(
+    name: Uint8Array,
+    nameLength: number,
+    password: Uint8Array,
+    passwordLength: number,
+    state: number,
+  ): void;
+}
+
+/** UTF-8 bytes of every generated username (they all have the same length) and of every password. */
+export function generatedLengths(recipe: UserRecipe): { readonly name: number; readonly password: number } {
+  const head = Buffer.byteLength(recipe.prefix ?? 'loadtest', 'utf8');
+  const tail = Buffer.byteLength(`@${recipe.domain}`, 'utf8');
+  return { name: head + width(recipe.count) + tail, password: PASSWORD_LENGTH };
+}
+
+/** The users held column-wise, sized exactly up front (what the simulator looks passwords up in). */
 export function generateColumns(recipe: UserRecipe, seed: number | string, statesRandom: () => number) {
+  const lengths = generatedLengths(recipe);
+  const out = new UserColumns({
+    users: recipe.count,
+    bytes: recipe.count * (lengths.name + lengths.password),
+  });
+  generateInto(recipe, seed, statesRandom, out);
+  return out;
+}
+
+/**
+ * Makes the users in order into `out` (passwords come off one keystream, so user i's depends on those
+ * before it). `statesRandom` is the seeded uniform draw (seededRandom(seed, 'states')) that places
+ * non-active states.
+ */
+export function generateInto(
+  recipe: UserRecipe,
+  seed: number | string,
+  statesRandom: () => number,
+  out: UserSink,
+): void {
   const { count, domain } = recipe;
   const prefix = recipe.prefix ?? 'loadtest';
   const states = assignStates(count, recipe.states ?? {}, statesRandom);
   const bytes = new SeededBytes(seed, 'passwords');
   const digits = width(count);
-  const out = new UserColumns();
-  // Bytes, not strings: a million users are written straight into the columns (strings took seconds).
+  // Bytes, not strings: a million users are written straight into their place (strings took seconds).
   const head = Buffer.from(prefix, 'utf8');
   const tail = Buffer.from(`@${domain}`, 'utf8');
   const name = new Uint8Array(head.length + digits + tail.length);
@@ -58,7 +92,6 @@ export function generateColumns(recipe: UserRecipe, seed: number | string, state
     makePassword(bytes, password);
     out.pushBytes(name, name.length, password, PASSWORD_LENGTH, states[i]!);
   }
-  return out;
 }
 
 const CLASS_CODES = PASSWORD_CLASSES.map((set) => Buffer.from(set, 'latin1'));

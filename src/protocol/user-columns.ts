@@ -6,12 +6,21 @@ import { type TestUser, USER_STATES, type UserState } from './test-user.js';
  * Strings are made only when asked for one user, and thrown away after; passwords live only in this memory.
  */
 export class UserColumns {
-  private bytes = Buffer.allocUnsafe(1 << 16);
+  private bytes: Buffer;
   private at = 0;
   /** Per user: where its username starts, where its password starts; then one closing offset. */
-  private starts = new Uint32Array(1 << 12);
-  private states = new Uint8Array(1 << 11);
+  private starts: Uint32Array;
+  private states: Uint8Array;
   private n = 0;
+
+  /** `capacity`: the users and bytes to make room for at once (what a generator knows), so nothing is regrown. */
+  constructor(
+    capacity: { readonly users: number; readonly bytes: number } = { users: 1 << 11, bytes: 1 << 16 },
+  ) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1, capacity.bytes));
+    this.starts = new Uint32Array(2 * capacity.users + 1);
+    this.states = new Uint8Array(Math.max(1, capacity.users));
+  }
 
   static from(users: readonly TestUser[]): UserColumns {
     const out = new UserColumns();
@@ -42,7 +51,7 @@ export class UserColumns {
       this.bytes = bigger;
     }
     if (2 * this.n + 3 > this.starts.length) {
-      const bigger = new Uint32Array(this.starts.length * 2);
+      const bigger = new Uint32Array(this.starts.length * 2 + 1);
       bigger.set(this.starts);
       this.starts = bigger;
       const states = new Uint8Array(this.states.length * 2);

@@ -1,7 +1,6 @@
 import type { AgentSpec, TimelineEvent } from '../profile/schema.js';
-import type { TestUser } from '../protocol/test-user.js';
-import type { UserColumns } from '../protocol/user-columns.js';
 import type { RequestSpec } from '../transport/request-spec.js';
+import type { UserTableData } from '../users/user-table.js';
 import type { HookRun } from './entra/hooks.js';
 
 /** What became of one timeline event, as run.json keeps it. */
@@ -25,8 +24,11 @@ export interface Target {
   readonly tenant: string;
   /** How workers reach the token endpoint (no connection sizing: that is the run's). */
   readonly request: Omit<RequestSpec, 'connections' | 'timeoutMs'>;
-  /** Column-wise for large lists, so a million users are a few buffers rather than a million objects. */
-  readonly users: UserColumns | readonly TestUser[];
+  /**
+   * The users laid out once in shared memory, ready to send: built by the target as it reads or derives
+   * them, so no other copy of a million users outlives the start (every worker reads these bytes).
+   */
+  readonly users: UserTableData;
   /** The agents at the start of the run. */
   readonly agents: readonly AgentSpec[];
   /** Carries out one timeline event; never throws (a failure comes back as `ok: false`). */

@@ -1,10 +1,16 @@
 /** Synthetic test users for a domain, deterministic for a seed, checked before they are made. */
 import { UsersError } from '../errors.js';
-import { generateColumns, PASSWORD_CLASSES } from '../protocol/generated-users.js';
+import {
+  generateColumns,
+  generatedLengths,
+  generateInto,
+  PASSWORD_CLASSES,
+} from '../protocol/generated-users.js';
 import type { TestUser } from '../protocol/test-user.js';
 import { USER_STATES, type UserState } from '../protocol/test-user.js';
 import type { UserColumns } from '../protocol/user-columns.js';
 import { seededRandom } from '../seeded-random.js';
+import { tableBytesBound, UserTableBuilder, type UserTableData } from './user-table.js';
 
 export { PASSWORD_CLASSES };
 
@@ -34,6 +40,21 @@ export function generateUsers(opts: GenerateOptions): TestUser[] {
 export function generateUserColumns(opts: GenerateOptions): UserColumns {
   checkOptions(opts);
   return generateColumns(opts, opts.seed, seededRandom(opts.seed, 'states'));
+}
+
+/**
+ * The same users laid out straight into the shared table a run sends from: no columns or strings of them
+ * are made on the way, so nothing of them is left for the garbage collector while the run starts.
+ */
+export function generateUserTable(opts: GenerateOptions): UserTableData {
+  checkOptions(opts);
+  const lengths = generatedLengths(opts);
+  const table = new UserTableBuilder(
+    opts.count,
+    tableBytesBound(opts.count, opts.count * (lengths.name + lengths.password)),
+  );
+  generateInto(opts, opts.seed, seededRandom(opts.seed, 'states'), table);
+  return table.finish();
 }
 
 /** Refuses a count, domain, prefix or state shares the generator cannot honour, naming the fix. */

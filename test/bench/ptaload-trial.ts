@@ -8,6 +8,7 @@ import { runLoad } from '../../src/load/coordinator.js';
 import type { LoadPlan } from '../../src/load/load-plan.js';
 import { addHistograms } from '../../src/metrics/totals.js';
 import type { Target } from '../../src/targets/target.js';
+import { buildUserTable } from '../../src/users/user-table.js';
 import { BENCH_TOKEN_PATH } from './autocannon-rate.js';
 
 export interface TrialOptions {
@@ -62,7 +63,7 @@ export async function ptaloadTrial(o: TrialOptions): Promise<Trial> {
       scope: 'openid profile',
       ...(o.ca ? { ca: o.ca } : {}),
     },
-    users: benchUsers(),
+    users: buildUserTable(benchUsers()),
     agents: [],
     applyEvent: async () => ({ ok: true, agents: [] }),
     close: async () => {},

@@ -7,7 +7,7 @@
  *
  * Knobs (environment): BENCH_SECONDS (5, per turn), BENCH_ROUNDS (3), BENCH_CEILING_RATE (16000),
  * BENCH_CEILING_SECONDS (8), BENCH_CEILING_WARMUP_SECONDS (3), BENCH_CEILING_CONNECTIONS (2048), BENCH_SOAK_SECONDS (90), BENCH_SOAK_RATE (2000),
- * BENCH_USERS (200000).
+ * BENCH_USERS (200000), BENCH_USERS_1M (1000000).
  * The default run takes about eight minutes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   ceiling: async () => (await import('./ceiling.js')).benchCeiling(),
   soak: async () => (await import('./soak.js')).benchSoak(),
   'users-start': async () => (await import('./users-start.js')).benchUsersStart(),
+  'users-1m': async () => (await import('./users-1m.js')).benchUsers1m(),
 };
 
 const load = () =>

@@ -6,6 +6,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { runLoad } from '../../src/load/coordinator.js';
 import { addHistograms } from '../../src/metrics/totals.js';
 import type { Target } from '../../src/targets/target.js';
+import { buildUserTable } from '../../src/users/user-table.js';
 
 /**
  * A server that answers at once but stalls for 1 s every 5 s, like a GC pause or a stuck agent. A tool that
@@ -46,7 +47,7 @@ test('latency is measured from the intended start: a 1 s stall shows in p90/p99'
       clientId: 'c',
       scope: 'openid',
     },
-    users: [{ username: 'u1@contoso.test', password: 'p-1', state: 'active' }],
+    users: buildUserTable([{ username: 'u1@contoso.test', password: 'p-1', state: 'active' }]),
     agents: [],
     applyEvent: async () => ({ ok: true, agents: [] }),
     close: async () => {},

@@ -10,6 +10,7 @@ import type { CoordinatorMessage, WorkerResult } from '../../src/load/worker-pro
 import type { IntervalRecord } from '../../src/metrics/types.js';
 import type { AgentSpec } from '../../src/profile/schema.js';
 import type { Target } from '../../src/targets/target.js';
+import { buildUserTable } from '../../src/users/user-table.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const agent = (name: string): AgentSpec => ({ name, cores: 4, capacity: 350, version: '1', site: 'dc1' });
@@ -20,7 +21,7 @@ function targetAt(origin: string, onApply: () => void = () => {}): Target {
     url: origin,
     tenant: 't',
     request: { origin, tokenPath: '/t/oauth2/v2.0/token', clientId: 'c', scope: 'openid' },
-    users: [{ username: 'u1@contoso.test', password: 'p-1', state: 'active' }],
+    users: buildUserTable([{ username: 'u1@contoso.test', password: 'p-1', state: 'active' }]),
     agents: [agent('agent-1'), agent('agent-2')],
     applyEvent: async (event) => {
       onApply();

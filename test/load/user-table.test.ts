@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CorrelationIds } from '../../src/load/correlation-id.js';
 import { WRONG_SUFFIX, wrongPassword } from '../../src/load/worker/credentials.js';
-import { buildUserTable, UserTable, userRange } from '../../src/load/worker/user-table.js';
+import { UserTable, userRange } from '../../src/load/worker/user-table.js';
 import { formEncode } from '../../src/transport/form-encoding.js';
 import { RopcRequest } from '../../src/transport/ropc-request.js';
+import { generateUserColumns, generateUserTable } from '../../src/users/generate.js';
+import { buildUserTable, UserTableBuilder } from '../../src/users/user-table.js';
 
 const users = [
   { username: 'plain@contoso.test', password: 'Pa55word!', state: 'active' as const },
@@ -51,6 +53,34 @@ test('a worker’s range is read from 0; ranges are disjoint and cover everyone'
   );
   for (let i = 1; i < ranges.length; i++) assert.equal(ranges[i]!.from, ranges[i - 1]!.to);
   assert.deepEqual(userRange(2, 3, 4), { from: 0, to: 2 }, 'fewer users than workers: everyone shares them');
+});
+
+test('generated users written straight into the table are byte for byte the table laid out from their columns', () => {
+  for (const opts of [
+    { count: 5000, domain: 'contoso.test', seed: 3, states: { disabled: 0.1, mfa: 0.05 } },
+    { count: 7, domain: 'fabrikam.example', seed: 'x', prefix: 'pta.user-' },
+  ]) {
+    const direct = generateUserTable(opts);
+    const laidOut = buildUserTable(generateUserColumns(opts));
+    const end = new Uint32Array(laidOut.offsets)[opts.count]!;
+    assert.equal(direct.count, opts.count);
+    assert.equal(new Uint32Array(direct.offsets)[opts.count], end);
+    assert.ok(Buffer.from(direct.bytes, 0, end).equals(Buffer.from(laidOut.bytes, 0, end)));
+    assert.deepEqual(new Uint32Array(direct.nameEnds, 0, opts.count), new Uint32Array(laidOut.nameEnds));
+    assert.equal(
+      new UserTable(direct).username(opts.count - 1),
+      generateUserColumns(opts).username(opts.count - 1),
+    );
+  }
+});
+
+test('a table sized for some users refuses one more rather than writing past its end', () => {
+  const builder = new UserTableBuilder(1, 64);
+  builder.push('a@contoso.test', 'pw');
+  assert.throws(() => builder.push('b@contoso.test', 'pw'), RangeError);
+  const tight = new UserTableBuilder(2, 20);
+  assert.throws(() => tight.push('a@contoso.test', 'pw'), RangeError, 'bytes are checked before writing');
+  assert.equal(tight.finish().count, 0);
 });
 
 test('correlation ids: a GUID per run and arrival number, found again from the id', () => {

@@ -9,10 +9,10 @@ import {
   type SignInClient,
   type SignInExchange,
 } from '../../src/load/worker/signin-client.js';
-import { buildUserTable } from '../../src/load/worker/user-table.js';
 import { type LoopTimers, WorkerLoop } from '../../src/load/worker/worker-loop.js';
 import type { WorkerMessage, WorkerTask } from '../../src/load/worker-protocol.js';
 import type { WorkerSnapshot } from '../../src/metrics/types.js';
+import { buildUserTable } from '../../src/users/user-table.js';
 
 /** A fake clock and the timers it drives: `advance` runs every timer due, in order, at its own time. */
 class FakeTime implements LoopTimers {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RunClock } from '../../src/load/clock.js';
-import { buildUserTable } from '../../src/load/worker/user-table.js';
 import { type PoolEvents, type TaskRunner, type WorkerLoss, WorkerPool } from '../../src/load/worker-pool.js';
 import type {
   CoordinatorMessage,
@@ -10,6 +9,7 @@ import type {
   WorkerTask,
 } from '../../src/load/worker-protocol.js';
 import type { WorkerTaskBase } from '../../src/load/worker-tasks.js';
+import { buildUserTable } from '../../src/users/user-table.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /**

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { TargetError } from '../../errors.js';
 import type { Profile } from '../../profile/schema.js';
-import { readUsersColumns } from '../../users/csv-columns.js';
+import { readUsersTable } from '../../users/csv-table.js';
 import type { Target } from '../target.js';
 import { parseAuthority } from './authority.js';
 import { resolveConnection } from './connection.js';
@@ -35,7 +35,7 @@ export async function openEntraTarget(
       'the entra target needs users.file (or --users): a CSV of test accounts you created in the tenant.',
     );
   }
-  const users = await readUsersColumns(file);
+  const users = await readUsersTable(file);
   const refusals = loadRefusals({ target: t, profile, userCount: users.count, usersName: basename(file) });
   if (refusals.length > 0)
     throw new TargetError('TARGET_REFUSED', `refusing to start: ${refusals.join('\n')}`);

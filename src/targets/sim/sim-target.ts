@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Profile, SimTarget, TimelineEvent } from '../../profile/schema.js';
 import type { SimLaunch } from '../../protocol/sim-launch.js';
 import type { TestUser } from '../../protocol/test-user.js';
-import { UserColumns } from '../../protocol/user-columns.js';
 import { readUsersFile } from '../../users/csv.js';
-import { generateUserColumns } from '../../users/generate.js';
+import { generateUserTable } from '../../users/generate.js';
+import { buildUserTable, type UserTableData } from '../../users/user-table.js';
 import type { AppliedEvent, Target } from '../target.js';
 import { SimAdmin } from './admin-client.js';
 import { startSimProcess } from './sim-process.js';
@@ -32,7 +32,6 @@ export async function startSimTarget(
       : { count: source.generate, domain: t.domain, ...(source.states ? { states: source.states } : {}) };
   const file: readonly TestUser[] | undefined =
     source.generate === undefined ? await readUsersFile(resolve(opts.profileDir, source.file)) : undefined;
-  const users = recipe ? generateUserColumns({ ...recipe, seed: t.seed }) : UserColumns.from(file ?? []);
   const launch: SimLaunch = {
     port: 0,
     tenant: t.tenant,
@@ -50,9 +49,19 @@ export async function startSimTarget(
     ...(t.tls ? { tls: true, caFile: join(dir, 'ca.pem') } : {}),
     ...(recipe ? { generate: recipe } : { users: file?.slice() ?? [] }),
   };
+  // The simulator derives its users while this thread lays out its own: two cores, one wait.
+  const starting = startSimProcess(launch, opts.log);
   let proc: Awaited<ReturnType<typeof startSimProcess>>;
+  let users: UserTableData;
   try {
-    proc = await startSimProcess(launch, opts.log);
+    users = recipe ? generateUserTable({ ...recipe, seed: t.seed }) : buildUserTable(file ?? []);
+  } catch (err) {
+    await starting.then((p) => p.stop()).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    proc = await starting;
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

@@ -1,31 +1,42 @@
-/** A users CSV read straight into columns: the fast path for plain files, the full reader for anything else. */
+/** A users CSV read straight into the shared user table: the fast path for plain files, the full reader for anything else. */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { UsersError } from '../errors.js';
-import { UserColumns } from '../protocol/user-columns.js';
 import { checkHeader, isHeader, readUsersFile, toUser } from './csv.js';
+import { buildUserTable, tableBytesBound, UserTableBuilder, type UserTableData } from './user-table.js';
 
 /** Anything the fast path does not handle itself: the full reader then reads the file (and names any fault). */
 class NotPlain extends Error {}
 
 /**
- * Reads a users CSV into columns in one streaming pass, with no object per user. Plain rows (no quotes, no
- * lone CR) are split here; a file with anything else, or any row the checks refuse, or a possible duplicate,
- * is read again by readUsersFile, which handles quoting and words every error (file:line and the fix). The
- * result is the same users in the same order either way.
+ * Reads a users CSV into the table a run sends from, in one streaming pass, with no object kept per user.
+ * Plain rows (no quotes, no lone CR) are split here; a file with anything else, or any row the checks
+ * refuse, or a possible duplicate, is read again by readUsersFile, which handles quoting and words every
+ * error (file:line and the fix). The result is the same users in the same order either way.
  */
-export async function readUsersColumns(path: string): Promise<UserColumns> {
+export async function readUsersTable(path: string): Promise<UserTableData> {
+  let size: number;
   try {
-    return await readPlain(path);
+    size = (await stat(path)).size;
+  } catch {
+    // The full reader words a missing or unreadable file.
+    return buildUserTable(await readUsersFile(path));
+  }
+  try {
+    return await readPlain(path, size);
   } catch (err) {
     if (!(err instanceof NotPlain)) throw err;
-    return UserColumns.from(await readUsersFile(path));
+    return buildUserTable(await readUsersFile(path));
   }
 }
 
-async function readPlain(path: string): Promise<UserColumns> {
-  const out = new UserColumns();
+async function readPlain(path: string, size: number): Promise<UserTableData> {
+  // A row is at least `a@b,c` and a line end, and no user has more bytes than the file: sized for that
+  // once, so nothing is regrown (and copied) as the file is read; only what is written takes memory.
+  const maxRows = Math.floor(size / 6) + 1;
+  const out = new UserTableBuilder(maxRows, tableBytesBound(maxRows, size));
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let hashes = new Float64Array(1 << 12);
+  const hashes = new Float64Array(maxRows);
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
   const row = (line: string) => {
@@ -40,13 +51,9 @@ async function readPlain(path: string): Promise<UserColumns> {
       }
     }
     const user = toUser(path, 0, record);
-    if (out.count === hashes.length) {
-      const bigger = new Float64Array(hashes.length * 2);
-      bigger.set(hashes);
-      hashes = bigger;
-    }
+    if (out.count === maxRows) throw new NotPlain();
     hashes[out.count] = hash52(user.username.toLowerCase());
-    out.push(user.username, user.password, user.state);
+    out.push(user.username, user.password);
   };
   try {
     for await (const piece of createReadStream(path)) {
@@ -73,7 +80,7 @@ async function readPlain(path: string): Promise<UserColumns> {
     throw err;
   }
   if (out.count === 0 || mayRepeat(hashes.subarray(0, out.count))) throw new NotPlain();
-  return out;
+  return out.finish();
 }
 
 /** Lines ending in LF or CRLF; a CR anywhere else (old Mac line ends, a stray CR) goes to the full reader. */
@@ -103,9 +110,9 @@ function hash52(s: string): number {
   return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
 }
 
-/** True when two usernames may be the same (same hash): the full reader then decides and names the lines. */
+/** True when two usernames may be the same (same hash): the full reader then decides and names the lines. Sorts in place. */
 function mayRepeat(hashes: Float64Array): boolean {
-  const sorted = Float64Array.from(hashes).sort();
+  const sorted = hashes.sort();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return true;
   return false;
 }
