@@ -1,6 +1,6 @@
 /** The join: a run's kept sign-ins by correlation id × Entra's sign-in logs → per-agent counts, processing times, coverage. */
 import type { Histogram } from 'hdr-histogram-js';
-import { createHistogram } from '../metrics/histogram.js';
+import { createHistogram, HIGHEST_US } from '../metrics/histogram.js';
 import { type SeriesTag, seriesTag } from '../metrics/types.js';
 import { OUTCOMES, type Outcome } from '../outcome.js';
 import { type GraphSignIn, ptaAgentId } from '../protocol/graph-signin.js';
@@ -94,7 +94,8 @@ export function attribute(
     const tag = seriesTag(key, outcome);
     const h = perAgent.get(tag) ?? createHistogram();
     const ms = s.processingTimeInMilliseconds;
-    if (typeof ms === 'number' && ms >= 0) h.recordValue(Math.max(1, Math.round(ms * 1000)));
+    // Graph gives whole ms; a value beyond the histogram's hour (an odd reply) counts at its top, not as a crash.
+    if (typeof ms === 'number' && ms >= 0) h.recordValue(Math.min(HIGHEST_US, Math.round(ms * 1000)));
     perAgent.set(tag, h);
     intervals.set(index, perAgent);
   }

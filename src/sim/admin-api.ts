@@ -7,6 +7,7 @@ import { USER_STATES } from '../protocol/test-user.js';
 import { AgentOpError, type AgentPool, type RemoveMode } from './agent-pool.js';
 import { type Injector, injectSchema } from './injection.js';
 import { sendJson } from './json-reply.js';
+import { PROCESSING_HISTOGRAM, type ProcessingTimes } from './processing-times.js';
 import type { SignInRecord } from './signin-record.js';
 import type { SimCounters } from './tenant-counters.js';
 import type { UserDirectory } from './user-directory.js';
@@ -43,6 +44,7 @@ export interface AdminDeps {
   readonly counters: SimCounters;
   readonly queueDepth: () => number;
   readonly signIns: SignInRecord;
+  readonly processingTimes: ProcessingTimes;
   readonly startedAt: number;
   readonly now: () => number;
 }
@@ -128,6 +130,8 @@ export class AdminApi {
         return [200, this.counters()];
       case 'GET signins':
         return [200, this.signIns(query)];
+      case 'GET processing':
+        return [200, { unit: 'µs', histogram: PROCESSING_HISTOGRAM, agents: this.d.processingTimes.view() }];
       case 'POST users': {
         const { users } = parse(usersBodySchema, body, 'users');
         this.d.users.load(users, 'users');

@@ -24,6 +24,8 @@ export interface LoggedSignIn {
   readonly ip: string;
   /** AADSTS code, 0 for a success. */
   readonly errorCode: number;
+  /** Arrival to reply on the sim's monotonic clock, ms (fractional): queue wait, the agent's service, the sim's own delay. */
+  readonly processingMs: number;
   /** The GUID of the agent that validated the password, when one did. */
   readonly agentId?: string;
 }
@@ -193,7 +195,8 @@ function signIn(e: LoggedSignIn, eventType: string): Record<string, unknown> {
     userType: 'member',
     resourceDisplayName: 'Microsoft Graph',
     resourceId: '00000003-0000-0000-c000-000000000000',
-    processingTimeInMilliseconds: Math.max(0, Math.round(e.at - e.startedAt)),
+    // Graph's field is a whole number of ms (whether Entra rounds or truncates is unconfirmed; we round).
+    processingTimeInMilliseconds: Math.max(0, Math.round(e.processingMs)),
     status: {
       errorCode: e.errorCode,
       failureReason: ok ? 'Other.' : (CODE_TEXT.get(e.errorCode) ?? 'Other.'),

@@ -17,6 +17,8 @@ export class Validation {
   /** When the request's message expires from the queue if no agent has taken it. */
   expiresAt = 0;
   run: AgentRun | null = null;
+  /** The agent's (and a shared directory's) service time drawn for it, ms; NaN until an agent takes it. */
+  serviceMs = Number.NaN;
 }
 
 export interface DispatcherOptions<V extends Validation> {
@@ -151,6 +153,7 @@ export class Dispatcher<V extends Validation> {
     v.run = run;
     let end = start + this.sampler.sample(run.agent.meanServiceMs);
     if (this.dcMeanMs > 0) end += this.sampler.sample(this.dcMeanMs);
+    v.serviceMs = end - start;
     this.wheel.at(end, this.finish, v);
     if (end > v.deadline && !this.waitsForLate) this.wheel.at(v.deadline, this.expire, v);
   }

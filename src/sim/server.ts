@@ -17,6 +17,7 @@ import { Injector, injectSchema } from './injection.js';
 import { SmartLockout } from './lockout.js';
 import { OnPremLockout } from './on-prem-lockout.js';
 import { DEFAULTS, type SimOptions, systemClock } from './options.js';
+import { ProcessingTimes } from './processing-times.js';
 import { Dispatcher } from './pta-dispatcher.js';
 import { RequestLoopDetector } from './request-loop.js';
 import { route } from './router.js';
@@ -96,6 +97,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
   const wheel = new TimerWheel();
   const stamp = new Stamp(clock);
   const signIns = new SignInRecord(options.signInRecord ?? DEFAULT_SIGNIN_CAPACITY);
+  const processingTimes = new ProcessingTimes();
   const graphApps = new GraphApps(options.graph?.apps ?? [], clock, options.graph?.tokenLifetimeS);
 
   const tls = options.tls
@@ -128,6 +130,8 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     stamp,
     clock,
     signIns,
+    processingTimes,
+    ticks: () => wheel.now(),
     omitAgentHeader: options.omitAgentHeader ?? false,
     // Only a tenant with log-reading apps answers client credentials; otherwise the grant stays unsupported.
     ...(options.graph?.apps?.length ? { graphApps } : {}),
@@ -169,6 +173,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimHandle> {
     counters,
     queueDepth,
     signIns,
+    processingTimes,
     startedAt,
     now: () => performance.now(),
   });

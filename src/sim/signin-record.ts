@@ -19,6 +19,8 @@ export interface SignInEntry {
   readonly errorCode: number;
   /** The agent that validated the password, when one did. */
   readonly agent?: string;
+  /** Arrival to reply, ms (to the µs): what the sign-in logs report, rounded there to whole ms as Graph does. */
+  readonly processingMs?: number;
 }
 
 import type { LoggedSignIn } from './graph-signins.js';
@@ -37,6 +39,7 @@ export class SignInRecord {
   private readonly app: string[];
   private readonly ip: string[];
   private readonly agentId: (string | undefined)[];
+  private readonly processing: Float64Array;
   private next = 0;
   private size = 0;
 
@@ -54,6 +57,7 @@ export class SignInRecord {
     this.app = new Array<string>(capacity);
     this.ip = new Array<string>(capacity);
     this.agentId = new Array<string | undefined>(capacity);
+    this.processing = new Float64Array(capacity);
   }
 
   add(e: SignInEntry): void {
@@ -69,6 +73,7 @@ export class SignInRecord {
       '',
       '',
       undefined,
+      e.processingMs ?? 0,
     );
   }
 
@@ -85,8 +90,10 @@ export class SignInRecord {
     appId: string,
     ip: string,
     agentId: string | undefined,
+    processingMs: number,
   ): void {
     const i = this.next;
+    this.processing[i] = processingMs;
     this.started[i] = startedAt;
     this.app[i] = appId;
     this.ip[i] = ip;
@@ -131,6 +138,7 @@ export class SignInRecord {
         appId: this.app[i]!,
         ip: this.ip[i]!,
         errorCode: this.code[i]!,
+        processingMs: this.processing[i]!,
         ...(agentId !== undefined ? { agentId } : {}),
       };
     }
@@ -151,6 +159,7 @@ export class SignInRecord {
       status: this.status[i]!,
       errorCode: this.code[i]!,
       ...(agent !== undefined ? { agent } : {}),
+      processingMs: Math.round(this.processing[i]! * 1000) / 1000,
     };
   }
 }

@@ -10,6 +10,7 @@ import type { Injector } from './injection.js';
 import type { SmartLockout } from './lockout.js';
 import type { OnPremLockout } from './on-prem-lockout.js';
 import type { Clock } from './options.js';
+import type { ProcessingTimes } from './processing-times.js';
 import { type Dispatcher, Validation, type Verdict } from './pta-dispatcher.js';
 import { replyHeaders } from './reply-headers.js';
 import type { RequestLoopDetector } from './request-loop.js';
@@ -60,6 +61,14 @@ export interface LogContext {
   readonly ip: string;
   /** Epoch ms the request arrived. */
   readonly startedAt: number;
+  /** The same moment on the monotonic clock (`TokenEndpointDeps.ticks`), for its processing time. */
+  readonly arrivedTick: number;
+}
+
+/** What an answer logs besides its code: the request's context and the agent's service time (NaN: none finished). */
+interface Answered {
+  readonly log: LogContext;
+  readonly serviceMs: number;
 }
 
 export interface TokenEndpointDeps {
@@ -77,6 +86,10 @@ export interface TokenEndpointDeps {
   readonly clock: Clock;
   /** Every answer is written here, as Entra's sign-in logs would keep it. */
   readonly signIns?: SignInRecord;
+  /** Per agent, the processing and service times of its answers, kept apart from the log ring. */
+  readonly processingTimes?: ProcessingTimes;
+  /** Monotonic ms (the dispatcher's clock), for processing times; performance.now() when not given. */
+  readonly ticks?: () => number;
   /** Like Entra, name no agent in replies (the harness then keys every figure `tenant`). */
   readonly omitAgentHeader?: boolean;
   /** Client credentials for Graph (the sign-in log API); absent: that grant is unsupported. */
@@ -136,11 +149,13 @@ export class TokenEndpoint {
     s.res = null;
     s.password = '';
     if (res === null) return;
+    // The reply did not wait for the agent (it ended at the deadline): no service time of its own.
+    if (verdict === 80002 || verdict === 80001) s.serviceMs = Number.NaN;
     const injected = verdict === 'checked' ? this.d.injector?.at('agent') : undefined;
     if (injected !== undefined)
-      this.fail(res, injected, this.vars(), s.clientRequestId, s.echoId, agent ?? undefined, s.log);
+      this.fail(res, injected, this.vars(), s.clientRequestId, s.echoId, agent ?? undefined, s);
     else if (verdict === 'checked') this.afterPasswordCheck(res, s, password, agent);
-    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
+    else this.fail(res, PTA_ERRORS[verdict], {}, s.clientRequestId, s.echoId, agent ?? undefined, s);
   };
 
   private process(
@@ -162,9 +177,11 @@ export class TokenEndpoint {
       appId: first(form.client_id) ?? '',
       ip: req.socket.remoteAddress ?? '',
       startedAt: this.d.clock.now(),
+      arrivedTick: this.tick(),
     };
     const checked = this.check(tenantSegment, form, api);
-    if ('entry' in checked) this.fail(res, checked.entry, checked.vars, cri, echo, undefined, log);
+    if ('entry' in checked)
+      this.fail(res, checked.entry, checked.vars, cri, echo, undefined, { log, serviceMs: Number.NaN });
     else this.dispatcher.submit(new SignIn(res, checked.password, checked, cri, echo, log));
   }
 
@@ -269,7 +286,7 @@ export class TokenEndpoint {
       entry = STATE_ERRORS[user.state] ?? this.d.injector?.at('account');
     }
     if (entry !== undefined) {
-      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent ?? undefined, s.log);
+      this.fail(res, entry, {}, s.clientRequestId, s.echoId, agent ?? undefined, s);
       return;
     }
     const lifetime = 3600 + Math.floor(Math.random() * 1800);
@@ -281,20 +298,7 @@ export class TokenEndpoint {
         : this.d.minter.replyV1(user, grant, now, lifetime, resource);
     this.d.counters.count(0);
     const ids = replyIds(s.clientRequestId);
-    const l = s.log;
-    this.d.signIns?.put(
-      ids.correlationId,
-      ids.traceId,
-      now,
-      user.username,
-      200,
-      0,
-      agent?.name,
-      l.startedAt,
-      l.appId,
-      l.ip,
-      agent?.spec.agentId,
-    );
+    this.logAnswer(ids, now, user.username, 200, 0, agent ?? undefined, s);
     res.writeHead(200, replyHeaders(ids.traceId, 0, s.clientRequestId, s.echoId, this.shown(agent), body));
     res.end(body);
   }
@@ -303,6 +307,48 @@ export class TokenEndpoint {
   private vars(): Readonly<Record<string, string>> {
     const { clientId, tenant } = this.d;
     return { clientId, tenant, parameter: 'password', scope: 'openid', resource: 'openid', method: 'POST' };
+  }
+
+  /**
+   * Writes the answer into the sign-in log ring and, when an agent validated it, the agent's processing
+   * time (arrival to this reply, on the monotonic clock: queue wait + service + the sim's own delay).
+   */
+  private logAnswer(
+    ids: { readonly correlationId: string; readonly traceId: string },
+    now: number,
+    upn: string,
+    status: number,
+    code: number,
+    agent: Agent | undefined,
+    from: Answered | undefined,
+  ): void {
+    const processingMs = from === undefined ? 0 : Math.max(0, this.tick() - from.log.arrivedTick);
+    this.d.signIns?.put(
+      ids.correlationId,
+      ids.traceId,
+      now,
+      upn,
+      status,
+      code,
+      agent?.name,
+      from?.log.startedAt ?? now,
+      from?.log.appId ?? '',
+      from?.log.ip ?? '',
+      agent?.spec.agentId,
+      processingMs,
+    );
+    if (agent !== undefined && from !== undefined) {
+      const serviceMs = Number.isNaN(from.serviceMs) ? undefined : from.serviceMs;
+      this.d.processingTimes?.record(
+        { name: agent.name, agentId: agent.spec.agentId },
+        processingMs,
+        serviceMs,
+      );
+    }
+  }
+
+  private tick(): number {
+    return this.d.ticks ? this.d.ticks() : performance.now();
   }
 
   /** The agent a reply names in its header: none when the tenant behaves like Entra. */
@@ -317,25 +363,12 @@ export class TokenEndpoint {
     cri: string | undefined,
     echo: boolean,
     agent: Agent | undefined,
-    log: LogContext | undefined,
+    from: Answered | undefined,
   ): void {
     const ids = replyIds(cri);
     const body = JSON.stringify(errorBody(entry, vars, ids, this.d.stamp.now()));
     this.d.counters.count(entry.code);
-    const now = this.d.clock.now();
-    this.d.signIns?.put(
-      ids.correlationId,
-      ids.traceId,
-      now,
-      log?.upn ?? '',
-      entry.status,
-      entry.code,
-      agent?.name,
-      log?.startedAt ?? now,
-      log?.appId ?? '',
-      log?.ip ?? '',
-      agent?.spec.agentId,
-    );
+    this.logAnswer(ids, this.d.clock.now(), from?.log.upn ?? '', entry.status, entry.code, agent, from);
     res.writeHead(
       entry.status,
       replyHeaders(ids.traceId, entry.code, cri, echo, this.shown(agent ?? null), body),

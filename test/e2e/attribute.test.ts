@@ -4,10 +4,13 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as hdr from 'hdr-histogram-js';
 import type { Summary } from '../../src/analysis/summary-types.js';
 import { simAgentId } from '../../src/protocol/graph-signin.js';
 import type { AttributionFile } from '../../src/results/attribution-file.js';
+import type { AgentTimesView } from '../../src/sim/processing-times.js';
 import { makeSelfSignedCert } from '../../src/sim/self-signed-cert.js';
+import { SimAdmin } from '../../src/targets/sim/admin-client.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { allFiles, startEntraFixture } from './entra-fixture.js';
 
@@ -57,6 +60,38 @@ function agentCounts(): Map<string, number> {
   return new Map(fx.sim.pool.list().map((a) => [a.name, a.served + a.failed]));
 }
 
+/** The stand-in's own record of each agent's processing and service times (µs histograms), read over its admin API. */
+async function simProcessing(): Promise<Map<string, { processing: hdr.Histogram; service: hdr.Histogram }>> {
+  const admin = new SimAdmin(fx.sim.url, fx.sim.adminToken, fx.sim.caPem);
+  const r = await admin.call('GET', '/_sim/processing');
+  assert.equal(r.status, 200);
+  const body = r.json as { unit: string; agents: AgentTimesView[] };
+  assert.equal(body.unit, 'µs');
+  const decode = (b64: string) => hdr.decodeFromCompressedBase64(b64, 32, false, 3_600_000_000);
+  return new Map(
+    body.agents.map((a) => [
+      a.name,
+      { processing: decode(a.processingHistogram), service: decode(a.serviceHistogram) },
+    ]),
+  );
+}
+
+/** What the run added to an agent's record: the snapshot after, less the one before. */
+function since(
+  after: Map<string, { processing: hdr.Histogram; service: hdr.Histogram }>,
+  before: Map<string, { processing: hdr.Histogram; service: hdr.Histogram }>,
+  name: string,
+): { processing: hdr.Histogram; service: hdr.Histogram } {
+  const a = after.get(name);
+  assert.ok(a, `the sim recorded ${name}'s processing times`);
+  const b = before.get(name);
+  if (b) {
+    a.processing.subtract(b.processing);
+    a.service.subtract(b.service);
+  }
+  return a;
+}
+
 let attributedRun = '';
 
 test('per-agent figures on a real tenant: a run without agent headers, agents leaving and joining, then ptaload attribute', async () => {
@@ -88,6 +123,7 @@ ${agents
   const out = join(fx.dir, 'results-attributed');
   attributedRun = out;
   const before = agentCounts();
+  const timesBefore = await simProcessing();
   const run = await runCli(['run', profile, '--out', out, '--quiet'], {
     env: { HTTPS_PROXY: '', https_proxy: '' },
   });
@@ -149,10 +185,38 @@ ${agents
     a4.firstAtS >= addedAtS - 0.5,
     `agent-4 validated nothing before it joined (first ${a4.firstAtS} s)`,
   );
-  for (const a of file.agents) {
-    assert.ok(
-      a.processingMs.p50 !== null && a.processingMs.p50 > 0 && a.processingMs.p50 < 1000,
-      `${a.name} p50 ${a.processingMs.p50} ms`,
+  // Per-agent processing time is the stand-in's own record, percentile by percentile: the same sign-ins, so the
+  // same order statistic, off only by Graph's whole-ms rounding (≤ 0.5 ms) and each histogram's bucket width
+  // (3 significant digits) at that value.
+  const timesAfter = await simProcessing();
+  const checks = { p50: 50, p90: 90, p99: 99, max: 100 } as const;
+  for (const name of agents) {
+    const a = file.agents.find((x) => x.name === name)!;
+    const own = since(timesAfter, timesBefore, name);
+    assert.equal(a.processingMs.count, own.processing.totalCount, `${name}: sign-ins with a processing time`);
+    assert.equal(a.processingMs.count, a.requests, `${name}: every attributed sign-in has one`);
+    for (const [figure, percentile] of Object.entries(checks) as [keyof typeof checks, number][]) {
+      const attributed = a.processingMs[figure]!;
+      const simUs = own.processing.getValueAtPercentile(percentile);
+      const bucket = own.processing as hdr.JsHistogram;
+      const width =
+        bucket.sizeOfEquivalentValueRange(simUs) + bucket.sizeOfEquivalentValueRange(attributed * 1000);
+      const tolerance = 0.5 + width / 1000 + 0.001;
+      assert.ok(
+        Math.abs(attributed - simUs / 1000) <= tolerance,
+        `${name} ${figure}: attributed ${attributed} ms, the sim's own ${simUs / 1000} ms (± ${tolerance.toFixed(3)})`,
+      );
+      // Processing time holds the agent's service time (the wheel may run an event up to a ms early).
+      const serviceUs = own.service.getValueAtPercentile(percentile);
+      assert.ok(
+        serviceUs <= simUs + 2000,
+        `${name} ${figure}: service ${serviceUs} µs ≤ processing ${simUs} µs`,
+      );
+    }
+    assert.equal(
+      own.service.totalCount,
+      own.processing.totalCount,
+      `${name}: each answer had a service time`,
     );
   }
   assert.deepEqual(file.unknownAgents, []);

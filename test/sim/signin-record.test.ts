@@ -12,7 +12,7 @@ test('the sign-in record keeps the latest answers, newest first, found by correl
       userPrincipalName: `u${i}@contoso.test`,
       status: i % 2 ? 400 : 200,
       errorCode: i % 2 ? 50126 : 0,
-      ...(i === 4 ? { agent: 'agent-2' } : {}),
+      ...(i === 4 ? { agent: 'agent-2', processingMs: 4.5 } : {}),
     });
   }
   assert.equal(record.count, 3, 'bounded');
@@ -29,6 +29,7 @@ test('the sign-in record keeps the latest answers, newest first, found by correl
       status: 200,
       errorCode: 0,
       agent: 'agent-2',
+      processingMs: 4.5,
     },
   ]);
   assert.equal(record.find({ requestId: 'r-3' })[0]?.errorCode, 50126);
