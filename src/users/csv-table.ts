@@ -1,7 +1,8 @@
 /** A users CSV read straight into the shared user table: the fast path for plain files, the full reader for anything else. */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { open, stat } from 'node:fs/promises';
 import { UsersError } from '../errors.js';
+import { USER_STATES } from '../protocol/test-user.js';
 import { checkHeader, isHeader, readUsersFile, toUser } from './csv.js';
 import { buildUserTable, tableBytesBound, UserTableBuilder, type UserTableData } from './user-table.js';
 
@@ -10,7 +11,8 @@ class NotPlain extends Error {}
 
 /**
  * Reads a users CSV into the table a run sends from, in one streaming pass, with no object kept per user.
- * Plain rows (no quotes, no lone CR) are split here; a file with anything else, or any row the checks
+ * Plain rows (no quotes, no lone CR) are split here, from the bytes (no string per row when they are
+ * printable ASCII); a file with anything else, or any row the checks
  * refuse, or a possible duplicate, is read again by readUsersFile, which handles quoting and words every
  * error (file:line and the fix). The result is the same users in the same order either way.
  */
@@ -30,17 +32,20 @@ export async function readUsersTable(path: string): Promise<UserTableData> {
   }
 }
 
+/** Bytes read at a time; a line longer than this goes to the full reader. */
+const CHUNK = 1 << 20;
+const STATE_BYTES = USER_STATES.map((state) => Buffer.from(state, 'latin1'));
+
 async function readPlain(path: string, size: number): Promise<UserTableData> {
   // A row is at least `a@b,c` and a line end, and no user has more bytes than the file: sized for that
   // once, so nothing is regrown (and copied) as the file is read; only what is written takes memory.
   const maxRows = Math.floor(size / 6) + 1;
   const out = new UserTableBuilder(maxRows, tableBytesBound(maxRows, size));
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const hashes = new Float64Array(maxRows);
-  let carry: Buffer = Buffer.alloc(0);
   let first = true;
-  const row = (line: string) => {
-    if (line === '') return;
+  /** A row as text, checked by the full reader's own rules (the first row, and any row not plain ASCII). */
+  const rowText = (line: string) => {
+    if (line.includes('\r')) throw new NotPlain();
     const record = line.split(',');
     if (first) {
       first = false;
@@ -55,47 +60,98 @@ async function readPlain(path: string, size: number): Promise<UserTableData> {
     hashes[out.count] = hash52(user.username.toLowerCase());
     out.push(user.username, user.password);
   };
+  const buf = Buffer.allocUnsafe(CHUNK);
+  /** Row `buf[from, to)` (no line end): straight from the bytes when plainly valid, else as text. */
+  const row = (from: number, to: number) => {
+    if (from === to) return;
+    const fast = first ? undefined : plainRow(buf, from, to);
+    if (fast === undefined) return rowText(buf.toString('utf8', from, to));
+    if (out.count === maxRows) throw new NotPlain();
+    hashes[out.count] = hash52Bytes(buf, from, fast.comma);
+    out.pushRange(buf, from, fast.comma, buf, fast.comma + 1, fast.passwordEnd);
+  };
+  const handle = await open(path, 'r');
   try {
-    for await (const piece of createReadStream(path)) {
-      const chunk = piece as Buffer;
+    let have = 0;
+    for (;;) {
+      if (have === CHUNK) throw new NotPlain();
+      const { bytesRead } = await handle.read(buf, have, CHUNK - have, null);
+      const end = have + bytesRead;
+      // Whole lines only (an LF never sits inside a UTF-8 sequence); the rest waits for the next read.
+      const whole = bytesRead === 0 ? end : buf.lastIndexOf(10, end - 1) + 1;
+      const lines = buf.subarray(0, whole);
       // Quotes, NUL bytes and bytes that are not UTF-8 are left to the full reader.
-      if (chunk.indexOf(34) >= 0 || chunk.indexOf(0) >= 0) throw new NotPlain();
-      decoder.decode(chunk, { stream: true });
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      const last = data.lastIndexOf(10);
-      if (last < 0) {
-        carry = data;
-        continue;
+      if (lines.indexOf(34) >= 0 || lines.indexOf(0) >= 0 || !isUtf8(lines)) throw new NotPlain();
+      let from = 0;
+      while (from < whole) {
+        let nl = buf.indexOf(10, from);
+        if (nl < 0 || nl >= whole) nl = whole;
+        // LF or CRLF; a CR anywhere else (old Mac line ends, a stray CR) goes to the full reader.
+        row(from, nl > from && buf[nl - 1] === 13 ? nl - 1 : nl);
+        from = nl + 1;
       }
-      eachLine(data.toString('utf8', 0, last), row);
-      carry = Buffer.from(data.subarray(last + 1));
+      buf.copyWithin(0, whole, end);
+      have = end - whole;
+      if (bytesRead === 0) break;
     }
-    decoder.decode();
-    if (carry.length > 0) eachLine(carry.toString('utf8'), row);
   } catch (err) {
-    // A refused row, a NUL or a byte that is not UTF-8 (TextDecoder's TypeError): the full reader words it.
-    if (err instanceof NotPlain || err instanceof UsersError || err instanceof TypeError) {
-      throw new NotPlain();
-    }
+    // A refused row, a NUL or a byte that is not UTF-8: the full reader words it.
+    if (err instanceof NotPlain || err instanceof UsersError) throw new NotPlain();
     throw err;
+  } finally {
+    await handle.close();
   }
   if (out.count === 0 || mayRepeat(hashes.subarray(0, out.count))) throw new NotPlain();
   return out.finish();
 }
 
-/** Lines ending in LF or CRLF; a CR anywhere else (old Mac line ends, a stray CR) goes to the full reader. */
-function eachLine(text: string, row: (line: string) => void): void {
-  let from = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', from);
-    const end = nl < 0 ? text.length : nl;
-    let line = text.slice(from, end);
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.includes('\r')) throw new NotPlain();
-    row(line);
-    if (nl < 0) return;
-    from = nl + 1;
+/**
+ * Where a row's fields end, if it is one toUser surely takes as it stands: printable ASCII with no space,
+ * 2 or 3 fields, one '@' inside the username, a password, a known state or none. Anything else: undefined,
+ * and the row is read as text.
+ */
+function plainRow(buf: Buffer, from: number, to: number): { comma: number; passwordEnd: number } | undefined {
+  let comma = -1;
+  let second = -1;
+  let at = -1;
+  for (let k = from; k < to; k++) {
+    const c = buf[k]!;
+    if (c === 44) {
+      if (comma < 0) comma = k;
+      else if (second < 0) second = k;
+      else return undefined;
+    } else if (c < 0x21 || c > 0x7e) return undefined;
+    else if (c === 64 && comma < 0) {
+      if (at >= 0) return undefined;
+      at = k;
+    }
   }
+  const passwordEnd = second < 0 ? to : second;
+  if (comma < 0 || at <= from || at >= comma - 1 || passwordEnd === comma + 1) return undefined;
+  if (second >= 0 && second + 1 < to && !knownState(buf, second + 1, to)) return undefined;
+  return { comma, passwordEnd };
+}
+
+function knownState(buf: Buffer, from: number, to: number): boolean {
+  return STATE_BYTES.some((state) => {
+    if (state.length !== to - from) return false;
+    for (let k = 0; k < state.length; k++) if (lower(buf[from + k]!) !== state[k]) return false;
+    return true;
+  });
+}
+
+const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+
+/** hash52 of the lower-cased ASCII bytes: the same value hash52 gives the lower-cased string. */
+function hash52Bytes(buf: Buffer, from: number, to: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let k = from; k < to; k++) {
+    const c = lower(buf[k]!);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
 }
 
 /** Two FNV-1a variants folded into 52 bits: a million names collide by chance about once in ten thousand files. */

@@ -71,10 +71,11 @@ export class UserTableBuilder {
     passwordLength: number,
     _state?: number,
   ): void {
-    this.add(name, 0, nameLength, password, 0, passwordLength);
+    this.pushRange(name, 0, nameLength, password, 0, passwordLength);
   }
 
-  private add(
+  /** Adds a user whose username is `name[nameFrom, nameTo)` and password `password[passwordFrom, passwordTo)`, as UTF-8. */
+  pushRange(
     name: Uint8Array,
     nameFrom: number,
     nameTo: number,
@@ -110,13 +111,20 @@ export class UserTableBuilder {
     const nameLength = this.scratch.write(username, 0, 'utf8');
     const passwordLength = this.scratch.write(password, nameLength, 'utf8');
     const s = this.scratch;
-    this.add(s, 0, nameLength, s, nameLength, nameLength + passwordLength);
+    this.pushRange(s, 0, nameLength, s, nameLength, nameLength + passwordLength);
   }
 
   /** Adds user `i` of columns, straight from their buffer. */
   addColumnsUser(users: UserColumns, i: number): void {
     const src = users.buffer;
-    this.add(src, users.nameStart(i), users.passwordStart(i), src, users.passwordStart(i), users.end(i));
+    this.pushRange(
+      src,
+      users.nameStart(i),
+      users.passwordStart(i),
+      src,
+      users.passwordStart(i),
+      users.end(i),
+    );
   }
 
   finish(): UserTableData {

@@ -64,6 +64,33 @@ test(`a ${ROWS}-row users CSV gives the same shared table as the old path, for s
   assert.equal(fast.username(ROWS), 'jörg.müller@contoso.test');
 });
 
+test('rows read from the bytes and rows read as text give the table the full reader gives, in file order', async () => {
+  const rows = [
+    'ann@contoso.test,Pa55@word!,MFA', // '@' in the password, a state in capitals
+    'Bo@Contoso.test,x,', // an empty state is active
+    'cy@contoso.test,with space inside,disabled', // a space: read as text
+    'dé@contoso.test,Pässwort-1,ca-blocked', // not ASCII: read as text
+    'eve@contoso.test,p~!#%^&*()_+=-{}[]|:;<>.?/,Ca-Blocked',
+    'fay@contoso.test,tab\tinside', // a control byte: as text
+  ];
+  for (const lead of ['', 'username,password,state\n', '\uFEFFUsername,Password,State\r\n']) {
+    const path = await file('mixed.csv', `${lead}${rows.join('\r\n')}\n\n`);
+    assert.deepEqual(used(await readUsersTable(path)), used(buildUserTable(await readUsersFile(path))));
+  }
+  // Refused rows the byte path must not take: the full reader refuses them with its own words.
+  for (const [bad, why] of [
+    ['two@at@contoso.test,pw', /one '@'/],
+    ['@contoso.test,pw', /one '@'/],
+    ['nobody@,pw', /one '@'/],
+    ['a@contoso.test,pw,sleepy', /unknown state/],
+    ['a@contoso.test,pw,active,extra', /expected 2 or 3 columns/],
+    ['a@contoso.test,', /has no password/],
+  ] as const) {
+    const path = await file('refused.csv', `ok@contoso.test,pw\n${bad}\n`);
+    await assert.rejects(readUsersTable(path), why, bad);
+  }
+});
+
 test('a file the fast path does not handle (quotes) reads exactly as the full reader reads it', async () => {
   const path = await file(
     'quoted.csv',
