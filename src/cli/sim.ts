@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { PtaloadError, UsageError } from '../errors.js';
-import { DURATION_HINT, parseDurationMs } from '../profile/quantities.js';
+import { DURATION_HINT, formatDuration, parseDurationMs } from '../profile/quantities.js';
 import { readProfileSource } from '../profile/source.js';
 import {
   agentsFileSchema,
@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--admin-token <token>', 'bearer token of the /_sim/ admin API (default: random)')
     .option(
       '--pta-timeout <duration>',
-      'how long Entra waits for an agent to answer before 80002 (unconfirmed; default 10s)',
+      `how long Entra waits for an agent to answer before 80002 (unconfirmed; default ${formatDuration(DEFAULTS.ptaTimeoutMs)})`,
       duration('--pta-timeout'),
     )
     .option(
@@ -96,22 +96,22 @@ export function register(program: Command): void {
     )
     .option(
       '--detection-delay <duration>',
-      'how long a crashed agent is still handed requests (unconfirmed; default 10s)',
+      `how long a crashed agent is still handed requests (unconfirmed; default ${formatDuration(DEFAULTS.detectionDelayMs)})`,
       duration('--detection-delay'),
     )
     .option(
       '--lockout-threshold <n>',
-      'distinct wrong passwords before smart lockout (default 10)',
+      `wrong passwords before smart lockout (default ${DEFAULTS.lockout.threshold})`,
       intInRange('--lockout-threshold', 1, 1000),
     )
     .option(
       '--lockout-duration <duration>',
-      'first lockout length (default 60s)',
+      `first lockout length (default ${formatDuration(DEFAULTS.lockout.durationMs)})`,
       duration('--lockout-duration'),
     )
     .option(
       '--lockout-growth <factor>',
-      'each repeat lockout lasts this many times longer (default 2)',
+      `each repeat lockout lasts this many times longer (default ${DEFAULTS.lockout.growth})`,
       factor('--lockout-growth'),
     )
     .option(
@@ -121,7 +121,7 @@ export function register(program: Command): void {
     )
     .option(
       '--directory-time <duration>',
-      'mean time of one logon call at the DC (with --directory-concurrency; default 2ms)',
+      `mean time of one logon call at the DC (with --directory-concurrency; default ${formatDuration(DEFAULTS.directoryTimeMs)})`,
       duration('--directory-time'),
     )
     .option(
@@ -135,12 +135,12 @@ export function register(program: Command): void {
     )
     .option(
       '--onprem-lockout-window <duration>',
-      "AD's 'reset account lockout counter after' (default 30m)",
+      `AD's 'reset account lockout counter after' (default ${formatDuration(DEFAULTS.onPremLockout.windowMs)})`,
       duration('--onprem-lockout-window'),
     )
     .option(
       '--onprem-lockout-duration <duration>',
-      'how long AD keeps the account locked (default 30m)',
+      `how long AD keeps the account locked (default ${formatDuration(DEFAULTS.onPremLockout.durationMs)})`,
       duration('--onprem-lockout-duration'),
     )
     .option(
@@ -150,7 +150,7 @@ export function register(program: Command): void {
     )
     .option(
       '--request-loop-window <duration>',
-      'the window of --request-loop-threshold (default 60s)',
+      `the window of --request-loop-threshold (default ${formatDuration(DEFAULTS.requestLoop.windowMs)})`,
       duration('--request-loop-window'),
     )
     .option('--ip-block', 'answer every sign-in 50053, as Entra does for an IP it finds malicious')
@@ -202,7 +202,12 @@ async function runSim(flags: SimFlags): Promise<number> {
     ...(flags.adminToken ? { adminToken: flags.adminToken } : {}),
     ...(flags.caOut ? { caFile: flags.caOut } : {}),
     ...(flags.directoryConcurrency
-      ? { directory: { concurrency: flags.directoryConcurrency, serviceTimeMs: flags.directoryTime ?? 2 } }
+      ? {
+          directory: {
+            concurrency: flags.directoryConcurrency,
+            serviceTimeMs: flags.directoryTime ?? DEFAULTS.directoryTimeMs,
+          },
+        }
       : {}),
     agents,
     versions,
@@ -216,20 +221,23 @@ async function runSim(flags: SimFlags): Promise<number> {
       threshold: flags.lockoutThreshold ?? DEFAULTS.lockout.threshold,
       durationMs: flags.lockoutDuration ?? DEFAULTS.lockout.durationMs,
       growth: flags.lockoutGrowth ?? DEFAULTS.lockout.growth,
-      hashTracking: flags.lockoutHashTracking ?? false,
+      hashTracking: flags.lockoutHashTracking ?? DEFAULTS.lockout.hashTracking,
     },
     ...(flags.onpremLockoutThreshold
       ? {
           onPremLockout: {
             threshold: flags.onpremLockoutThreshold,
-            windowMs: flags.onpremLockoutWindow ?? 1_800_000,
-            durationMs: flags.onpremLockoutDuration ?? 1_800_000,
+            windowMs: flags.onpremLockoutWindow ?? DEFAULTS.onPremLockout.windowMs,
+            durationMs: flags.onpremLockoutDuration ?? DEFAULTS.onPremLockout.durationMs,
           },
         }
       : {}),
     ...(flags.requestLoopThreshold
       ? {
-          requestLoop: { threshold: flags.requestLoopThreshold, windowMs: flags.requestLoopWindow ?? 60_000 },
+          requestLoop: {
+            threshold: flags.requestLoopThreshold,
+            windowMs: flags.requestLoopWindow ?? DEFAULTS.requestLoop.windowMs,
+          },
         }
       : {}),
     ipBlock: flags.ipBlock ?? false,

@@ -1,4 +1,5 @@
 /** A profile in words, for `ptaload validate`: one line per topic, and the warnings a legal profile can still earn. */
+import { describeSimTarget } from './describe-sim.js';
 import { peakTargetRate, phasesDurationMs, probeLeadMs, totalDurationMs } from './phases.js';
 import { formatDuration, formatRate, formatShare } from './quantities.js';
 import type { AgentSpec, Phase, Profile, TimelineEvent } from './schema.js';
@@ -27,10 +28,7 @@ export function summarizeProfile(profile: Profile, users?: UsersFacts): string[]
   if (profile.description) more(oneLine(profile.description));
   const t = profile.target;
   if (t.kind === 'sim') {
-    row(
-      'target',
-      `sim (simulated tenant ${t.domain}, ${t.tls ? 'https' : 'http'}, seed ${t.seed}, PTA timeout ${formatDuration(t.ptaTimeoutMs)})`,
-    );
+    block('target', describeSimTarget(t));
   } else {
     row(
       'target',

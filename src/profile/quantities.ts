@@ -203,3 +203,19 @@ export const name = (what: string) =>
 
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const DOMAIN_PATTERN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const guid = (what: string) =>
+  z.string().regex(GUID_PATTERN, { error: (iss) => `expected ${what} as a GUID, got ${show(iss.input)}` });
+export const dnsDomain = () =>
+  z.string().regex(DOMAIN_PATTERN, {
+    error: (iss) => `expected a DNS domain like contoso.test, got ${show(iss.input)}`,
+  });
+
+/**
+ * The NAME of an environment variable holding a client secret: the secret itself never goes in a profile. A
+ * value that does not look like a name may be a pasted secret, so the message does not repeat it.
+ */
+export const secretEnvName = () =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: (iss) =>
+      `expected the NAME of an environment variable holding the client secret (never the secret itself), got ${show(typeof iss.input === 'string' ? '(hidden)' : iss.input)}`,
+  });

@@ -4,7 +4,8 @@ import { MAX_GENERATED_USERS } from '../users/generate.js';
 import { duration, name, share } from './quantities.js';
 import { type agentSpecSchema, agentsSchema } from './schema-agents.js';
 import { loadSchema } from './schema-load.js';
-import { type entraTargetSchema, type simTargetSchema, targetSchema } from './schema-target.js';
+import type { simTargetSchema } from './schema-sim-target.js';
+import { type entraTargetSchema, targetSchema } from './schema-target.js';
 import { parseThreshold, THRESHOLD_HINT } from './thresholds.js';
 
 const usersSchema = z

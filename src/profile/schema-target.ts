@@ -1,9 +1,7 @@
+/** Where sign-ins go: the target union, and the real test tenant's fields (the simulated tenant's are in schema-sim-target.ts). */
 import { z } from 'zod';
-import { DOMAIN_PATTERN, duration, GUID_PATTERN, rate, share, show } from './quantities.js';
-
-const DEFAULT_TENANT_ID = '8eaef023-2b34-4da1-9baa-8bc8c9d6a490';
-const DEFAULT_CLIENT_ID = '2c8ef0a2-1f87-4a57-9f1c-6b5a0d2c41aa';
-const DEFAULT_DOMAIN = 'contoso.test';
+import { DOMAIN_PATTERN, GUID_PATTERN, guid, rate, secretEnvName, share, show } from './quantities.js';
+import { simTargetSchema } from './schema-sim-target.js';
 
 /** Well-known Entra authority hosts by cloud. */
 export const AUTHORITY_HOSTS = {
@@ -12,61 +10,8 @@ export const AUTHORITY_HOSTS = {
   china: 'https://login.partner.microsoftonline.cn',
 } as const;
 
-const guid = (what: string) =>
-  z.string().regex(GUID_PATTERN, { error: (iss) => `expected ${what} as a GUID, got ${show(iss.input)}` });
-const domain = z.string().regex(DOMAIN_PATTERN, {
-  error: (iss) => `expected a DNS domain like contoso.test, got ${show(iss.input)}`,
-});
-
 /** The schema's hard ceilings on per-user pacing: what not even the command line can pass. */
 export const PACING_MAX = { perUserPerMinute: 60, wrongPerUserPerHour: 5 } as const;
-
-export const simTargetSchema = z
-  .strictObject({
-    kind: z.literal('sim'),
-    tenant: guid('the tenant id').default(DEFAULT_TENANT_ID),
-    domain: domain.default(DEFAULT_DOMAIN).meta({ description: 'Verified domain the users live in.' }),
-    clientId: guid('the client id').default(DEFAULT_CLIENT_ID),
-    tls: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Serve HTTPS with a self-signed certificate made at start.' }),
-    seed: z
-      .union([z.int(), z.string()])
-      .default(1)
-      .meta({ description: 'Makes generated users and service times reproducible.' }),
-    ptaTimeout: duration({ positive: true })
-      .prefault('10s')
-      .meta({ description: 'How long Entra waits for an agent before AADSTS80002 (unconfirmed).' }),
-    detectionDelay: duration()
-      .prefault('10s')
-      .meta({ description: 'How long a crashed agent keeps being handed requests (unconfirmed).' }),
-    directory: z
-      .strictObject({
-        concurrency: z
-          .int()
-          .min(0)
-          .default(0)
-          .meta({ description: 'Concurrent binds the DCs take; 0 = unlimited.' }),
-        bindTime: duration().prefault('2ms').meta({ description: 'Mean time one bind takes at the DC.' }),
-      })
-      .prefault({})
-      .meta({ description: 'Shared on-prem AD capacity that every agent validates against.' }),
-    lockout: z
-      .strictObject({
-        threshold: z.int().min(1).default(10),
-        duration: duration({ positive: true }).prefault('60s'),
-      })
-      .prefault({})
-      .meta({ description: 'Smart lockout: failures before an account locks, and for how long.' }),
-  })
-  .transform(({ ptaTimeout, detectionDelay, directory, lockout, ...rest }) => ({
-    ...rest,
-    ptaTimeoutMs: ptaTimeout,
-    detectionDelayMs: detectionDelay,
-    directory: { concurrency: directory.concurrency, bindTimeMs: directory.bindTime },
-    lockout: { threshold: lockout.threshold, durationMs: lockout.duration },
-  }));
 
 const authorityHostHint = (input: unknown) =>
   `expected public, usgov, china or an https:// URL, got ${show(input)}`;
@@ -106,13 +51,7 @@ export const entraTargetSchema = z.strictObject({
   clientId: guid('the client id (application id of a public client app registration)'),
   authorityHost: authorityHost.meta({ description: 'public | usgov | china | an https:// URL' }),
   scope: z.string().min(1).default('openid profile'),
-  clientSecretEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-      error: (iss) =>
-        `expected the NAME of an environment variable holding the client secret (never the secret itself), got ${show(typeof iss.input === 'string' ? '(hidden)' : iss.input)}`,
-    })
-    .optional(),
+  clientSecretEnv: secretEnvName().optional(),
   confirmTenant: z
     .string()
     .optional()

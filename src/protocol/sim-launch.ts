@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { agentSpecSchema, versionsSchema } from './agent-spec.js';
+import { injectSchema } from './sim-defaults.js';
 import { USER_STATES } from './test-user.js';
 
 const ms = z.number().min(0).max(86_400_000);
@@ -51,6 +52,7 @@ export const simLaunchSchema = z.strictObject({
     .optional(),
   requestLoop: z.strictObject({ threshold: count, windowMs: positiveMs }).optional(),
   ipBlock: z.boolean().optional(),
+  inject: injectSchema.optional(),
   lateAnswerCode: z.union([z.literal(80002), z.literal(80014)]).optional(),
   app: z
     .strictObject({
@@ -61,6 +63,7 @@ export const simLaunchSchema = z.strictObject({
     .optional(),
   maxAgents: z.int().min(1).max(1000).optional(),
   directory: z.strictObject({ concurrency: count, serviceTimeMs: ms }).optional(),
+  omitAgentHeader: z.boolean().optional(),
 });
 export type SimLaunch = z.infer<typeof simLaunchSchema>;
 

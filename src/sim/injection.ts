@@ -1,6 +1,6 @@
 /** Injected AADSTS answers: a share or a count of the next sign-ins end with a chosen code, at Entra's point. */
-import { z } from 'zod';
 import { AADSTS, AADSTS_BY_CODE, type AadstsCode } from '../protocol/aadsts.js';
+import type { InjectRequest } from '../protocol/sim-defaults.js';
 import { Rng } from '../seeded-random.js';
 
 /**
@@ -44,22 +44,8 @@ function stageOf(code: number): InjectStage {
   return 'tenant';
 }
 
-/** `POST /_sim/inject`: one code, and either a share (0..1) of sign-ins or a count of the next ones. */
-export const injectSchema = z
-  .strictObject({
-    code: z
-      .number()
-      .int()
-      .refine((c) => AADSTS_BY_CODE.has(c), {
-        message: `must be a code of the sim's table: ${[...AADSTS_BY_CODE.keys()].join(', ')}`,
-      }),
-    share: z.number().min(0).max(1).optional(),
-    count: z.number().int().min(1).optional(),
-  })
-  .refine((b) => (b.share === undefined) !== (b.count === undefined), {
-    message: 'give exactly one of share (0..1) or count (a whole number ≥ 1)',
-  });
-export type InjectRequest = z.infer<typeof injectSchema>;
+// The rule's schema is the protocol's, so a profile and `ptaload sim` check a code as `POST /_sim/inject` does.
+export { injectSchema } from '../protocol/sim-defaults.js';
 
 /** The one injection in force (a new one replaces it). Shares are drawn from the sim's seed. */
 export class Injector {

@@ -1,5 +1,6 @@
 import type { SimAgentSpec, VersionProfile } from '../protocol/agent-spec.js';
 import type { UserRecipe } from '../protocol/generated-users.js';
+import { type InjectRequest, SIM_DEFAULTS } from '../protocol/sim-defaults.js';
 import type { TestUser } from '../protocol/test-user.js';
 
 /** Wall-clock milliseconds since the epoch. Injected so lockout windows can be tested without sleeping. */
@@ -108,8 +109,8 @@ export interface SimOptions {
   readonly requestLoop?: RequestLoopPolicy;
   /** Answer every sign-in 50053, whatever the password: Entra blocking an IP it finds malicious. */
   readonly ipBlock?: boolean;
-  /** From the start, this share (0..1) of sign-ins ends with this AADSTS code (as `POST /_sim/inject`). */
-  readonly inject?: { readonly code: number; readonly share: number };
+  /** From the start, a share (0..1) or a count of sign-ins ends with this AADSTS code (as `POST /_sim/inject`). */
+  readonly inject?: InjectRequest;
   /**
    * What the client sees when an agent answers after Entra stopped waiting: 80002 (timed out, at the
    * deadline; the default) or 80014 (answered after the maximum elapsed time, when the answer comes).
@@ -143,13 +144,10 @@ export interface SimOptions {
 }
 
 export const DEFAULTS = {
+  ...SIM_DEFAULTS,
   host: '127.0.0.1',
   domain: 'contoso.test',
   agents: 4,
-  ptaTimeoutMs: 10_000,
-  detectionDelayMs: 10_000,
-  lockout: { threshold: 10, durationMs: 60_000, growth: 2, hashTracking: false },
-  lateAnswerCode: 80002,
   app: { type: 'public' },
   maxAgents: 40,
 } as const;

@@ -20,7 +20,7 @@ test('a minimal profile gets the documented defaults', () => {
   assert.equal(p.target.tls, false);
   assert.equal(p.target.ptaTimeoutMs, 10_000);
   assert.equal(p.target.detectionDelayMs, 10_000);
-  assert.deepEqual(p.target.lockout, { threshold: 10, durationMs: 60_000 });
+  assert.deepEqual(p.target.lockout, { threshold: 10, durationMs: 60_000, growth: 2, hashTracking: false });
   assert.equal(p.target.directory.concurrency, 0);
   assert.deepEqual(p.users, { generate: 1000, states: {}, wrongPasswordShare: 0 });
   assert.equal(p.agents.list.length, 4);

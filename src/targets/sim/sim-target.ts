@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TargetError } from '../../errors.js';
 import type { Profile, SimTarget, TimelineEvent } from '../../profile/schema.js';
 import type { SimLaunch } from '../../protocol/sim-launch.js';
 import type { TestUser } from '../../protocol/test-user.js';
@@ -20,6 +21,7 @@ export async function startSimTarget(
   opts: { profileDir: string; log: (line: string) => void },
 ): Promise<Target> {
   const t = profile.target as SimTarget;
+  const secret = clientSecret(t, process.env);
   const dir = await mkdtemp(join(tmpdir(), 'ptaload-sim-'));
   const { list, versions } = profile.agents;
   const source = profile.users;
@@ -40,12 +42,11 @@ export async function startSimTarget(
     seed: t.seed,
     agents: list,
     ...(versions ? { versions } : {}),
-    ptaTimeoutMs: t.ptaTimeoutMs,
-    detectionDelayMs: t.detectionDelayMs,
-    lockout: { threshold: t.lockout.threshold, durationMs: t.lockout.durationMs },
-    ...(t.directory.concurrency > 0
-      ? { directory: { concurrency: t.directory.concurrency, serviceTimeMs: t.directory.bindTimeMs } }
-      : {}),
+    ...behaviour(t),
+    app:
+      secret === undefined
+        ? { type: 'public' }
+        : { type: 'confidential', secret, secretExpired: t.secretExpired },
     ...(t.tls ? { tls: true, caFile: join(dir, 'ca.pem') } : {}),
     ...(recipe ? { generate: recipe } : { users: file?.slice() ?? [] }),
   };
@@ -81,6 +82,7 @@ export async function startSimTarget(
       tokenPath: `/${ready.tenant}/oauth2/v2.0/token`,
       clientId: ready.clientId,
       scope: 'openid profile offline_access',
+      ...(secret === undefined ? {} : { clientSecret: secret }),
       ...(ca ? { ca } : {}),
     },
     users,
@@ -90,6 +92,41 @@ export async function startSimTarget(
     stopReason: () => proc.died(),
     close: () => proc.stop(),
   };
+}
+
+/** The tenant's behaviour as the profile sets it; every field of the launch spec the simulator has a default for. */
+function behaviour(t: SimTarget): Partial<SimLaunch> {
+  return {
+    ptaTimeoutMs: t.ptaTimeoutMs,
+    ...(t.queueTimeoutMs === undefined ? {} : { queueTimeoutMs: t.queueTimeoutMs }),
+    detectionDelayMs: t.detectionDelayMs,
+    lateAnswerCode: t.lateAnswerCode,
+    lockout: t.lockout,
+    ...(t.onPremLockout ? { onPremLockout: t.onPremLockout } : {}),
+    ...(t.requestLoop ? { requestLoop: t.requestLoop } : {}),
+    ipBlock: t.ipBlock,
+    ...(t.inject ? { inject: t.inject } : {}),
+    ...(t.agentHeader ? {} : { omitAgentHeader: true }),
+    ...(t.directory.concurrency > 0
+      ? { directory: { concurrency: t.directory.concurrency, serviceTimeMs: t.directory.bindTimeMs } }
+      : {}),
+  };
+}
+
+/**
+ * A confidential app's secret, read from the environment variable the profile names (the profile never holds
+ * it). The simulator gets it through its launch pipe, the workers in memory: it reaches no file or log.
+ */
+function clientSecret(t: SimTarget, env: NodeJS.ProcessEnv): string | undefined {
+  if (t.clientSecretEnv === undefined) return undefined;
+  const secret = env[t.clientSecretEnv];
+  if (!secret) {
+    throw new TargetError(
+      'TARGET_MISCONFIGURED',
+      `target.clientSecretEnv names the environment variable ${t.clientSecretEnv}, but it is not set or empty: export any secret in it (the simulated app is registered with that secret and the run sends it), or remove clientSecretEnv to sign in as a public client.`,
+    );
+  }
+  return secret;
 }
 
 async function applySimEvent(admin: SimAdmin, event: TimelineEvent): Promise<AppliedEvent> {
