@@ -52,7 +52,8 @@ export function renderKube(req: KubeRequest): KubePlan {
   const p = req.profile;
   const notes: string[] = [];
   const usersFile = p.users.file === undefined ? undefined : relativeInside(p.users.file, 'users.file');
-  const clientSecretEnv = p.target.kind === 'entra' ? p.target.clientSecretEnv : undefined;
+  // Either target may name one: a real tenant's confidential app, or the simulated one's.
+  const clientSecretEnv = p.target.clientSecretEnv;
   const secretName = req.secretName ?? `${name}-secrets`;
   const secretKeys = [...(usersFile ? ['users.csv'] : []), ...(clientSecretEnv ? ['client-secret'] : [])];
   if (p.agents.hooks) {

@@ -192,3 +192,22 @@ test('ptaload kube sizes the pods for a --rate and --duration passed on to run, 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--rate/);
 });
+
+test("a sim target's confidential app gets its secret's variable in every pod, as an entra one does", async () => {
+  const dir = await tempDir();
+  const profile = join(dir, 'sim-secret.yaml');
+  await writeFile(
+    profile,
+    'name: sim-secret\ntarget: { kind: sim, clientSecretEnv: SIM_APP_SECRET }\nusers: { generate: 100 }\nload: { phases: [{ duration: 10s, shape: constant, rate: 20/s }] }\n',
+  );
+  const res = await runCli(['kube', profile, '--shards', '2', '--image', 'ptaload:x', '--run-id', 'sim-1']);
+  assert.equal(res.code, 0, res.stderr);
+  const job = parseAllDocuments(res.stdout)
+    .map((d) => d.toJS() as Obj)
+    .find((d) => d.kind === 'Job' && d.spec.completionMode === 'Indexed')!;
+  const env = job.spec.template.spec.containers[0].env as Obj[];
+  assert.deepEqual(env.find((e) => e.name === 'SIM_APP_SECRET')?.valueFrom.secretKeyRef, {
+    name: 'ptaload-sim-1-secrets',
+    key: 'client-secret',
+  });
+});
