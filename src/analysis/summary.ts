@@ -329,7 +329,8 @@ function statusNotes(run: RunInfo, durationS: number): string[] {
       ];
     case 'failed':
       return [
-        `The run failed after ${at}${run.failure ? `: ${run.failure.code}: ${run.failure.message}` : ''}.`,
+        // A failure's message is a sentence of its own: its full stop is this note's.
+        `The run failed after ${at}${run.failure ? `: ${run.failure.code}: ${run.failure.message.replace(/\.$/, '')}` : ''}.`,
       ];
     default:
       return run.merged && run.merged.missing.length > 0

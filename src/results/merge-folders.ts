@@ -70,16 +70,23 @@ export async function mergeResults(
   delete (run as { shard?: unknown }).shard;
   const writer = await ResultsWriter.create(out, run, { overwrite: opts.overwrite === true });
   try {
-    for (const interval of merged.intervals) {
-      const record = mergeIntervalRecords(recordsByIndex.get(interval.index) ?? []);
-      await writer.appendInterval(record, interval.histograms);
+    try {
+      for (const interval of merged.intervals) {
+        const record = mergeIntervalRecords(recordsByIndex.get(interval.index) ?? []);
+        await writer.appendInterval(record, interval.histograms);
+      }
+    } catch (err) {
+      // A merge cut short (a full disk) says so in its run.json, written in the folder's reserved space.
+      const failure = { code: 'RESULTS_INVALID', message: err instanceof Error ? err.message : String(err) };
+      await writer.finish({ status: 'failed', failure }).catch(() => undefined);
+      throw err;
     }
     const endedAt = shards
       .map((s) => s.run.endedAt)
       .filter((e): e is string => typeof e === 'string')
       .sort()
       .pop();
-    await writer.updateRun({ status, ...(endedAt ? { endedAt } : {}) });
+    await writer.finish({ status, ...(endedAt ? { endedAt } : {}) });
     return { run: { ...run, status }, warnings, check };
   } finally {
     await writer.close();

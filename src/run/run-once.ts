@@ -1,7 +1,7 @@
 /** One run of one loaded profile into one results folder: open the target, drive the load, write the folder, rebuild its reports. */
 import { createHash } from 'node:crypto';
 import type { Summary } from '../analysis/summary.js';
-import { EXIT, type ExitCode, PtaloadError } from '../errors.js';
+import { EXIT, type ExitCode, PtaloadError, ResultsError } from '../errors.js';
 import { type LiveOutputs, openLiveOutputs } from '../live/live-outputs.js';
 import { runLoad } from '../load/coordinator.js';
 import type { LoadPlan } from '../load/load-plan.js';
@@ -9,7 +9,7 @@ import type { Breaker, TimelineOutcome } from '../load/load-sink.js';
 import type { Profile } from '../profile/schema.js';
 import { rebuildReports } from '../report/rebuild.js';
 import { describeEvent, eventTimeMs, type RunInfo, type TimelineRecord } from '../results/run-info.js';
-import { ResultsWriter } from '../results/writer.js';
+import { type Recorded, ResultsWriter } from '../results/writer.js';
 import { openTarget } from '../targets/open.js';
 import { toolVersion } from '../version.js';
 import { breakersFor } from './breakers.js';
@@ -102,22 +102,21 @@ export async function runProfile(
   let result: Awaited<ReturnType<typeof runLoad>> | undefined;
   let crash: unknown;
   let scheduleStartKnown = false;
-  let writeFailure: unknown;
+  // Any write that failed (an interval, sign-ins, run.json) stops the run: the folder would no longer hold it all.
   const folderBreaker: Breaker = () =>
-    writeFailure === undefined ? undefined : `the results folder cannot be written: ${String(writeFailure)}`;
+    writer.failure === undefined
+      ? undefined
+      : `the results folder cannot be written: ${String(writer.failure)}`;
   try {
     result = await runLoad(
       plan,
       target,
       {
         interval: async (record, histograms) => {
-          // The coordinator does not wait on this hook: a write that fails (a full disk) is kept, and stops the run below.
+          // The coordinator does not wait on this hook: a write that fails (a full disk) is kept by the writer, and stops the run.
           const written = await writer.appendInterval(record, histograms).then(
             () => true,
-            (err: unknown) => {
-              writeFailure ??= err;
-              return false;
-            },
+            () => false,
           );
           if (!written) return;
           live?.interval(record, histograms);
@@ -128,7 +127,8 @@ export async function runProfile(
           timeline.push(record);
           live?.event(record.action, record.agent);
           hooks.log(logLine(record));
-          await writer.updateRun({ timeline: [...timeline] });
+          // A failure (a full disk) is kept by the writer and stops the run; the final run.json still gets the timeline.
+          await writer.updateRun({ timeline: [...timeline] }).catch(() => undefined);
         },
         note: (text) => {
           notes.push(text);
@@ -165,18 +165,18 @@ export async function runProfile(
   } finally {
     await target.close().catch(() => undefined);
   }
-  if (writeFailure !== undefined && crash === undefined) crash = writeFailure;
+  if (writer.failure !== undefined && crash === undefined)
+    crash = withRecorded(writer.failure, writer.recorded);
   const status: RunInfo['status'] = crash ? 'failed' : (result?.status ?? 'failed');
   const failureMessage = crash instanceof Error ? crash.message : result?.failure;
   const failureCode =
     crash instanceof PtaloadError ? crash.code : crash ? 'INTERNAL' : 'TARGET_MISCONFIGURED';
   let summary: Summary | undefined;
   try {
-    if (result?.startEpochMs) {
+    // One last rewrite, in space the folder reserved at the start: it tells how the run ended even on a full disk.
+    await writer.finish({
       // Time zero is when the schedule started, not when the process did.
-      await writer.updateRun({ startEpochMs: result.startEpochMs });
-    }
-    await writer.updateRun({
+      ...(result?.startEpochMs ? { startEpochMs: result.startEpochMs } : {}),
       status,
       endedAt: new Date().toISOString(),
       timeline,
@@ -200,6 +200,17 @@ export async function runProfile(
     exitCode: exitCodeFor(status, summary, failureMessage),
     ...(failureMessage ? { failure: failureMessage } : {}),
   };
+}
+
+/** A failed write into the folder, with how much of the run the folder kept before it. */
+function withRecorded(failure: unknown, recorded: Recorded): unknown {
+  if (!(failure instanceof ResultsError)) return failure;
+  const n = recorded.intervals;
+  const kept =
+    n === 0
+      ? 'no interval had been recorded before it'
+      : `${n} interval${n === 1 ? '' : 's'} (the first ${(recorded.endMs / 1000).toFixed(1)} s) had been recorded before it, and are kept`;
+  return new ResultsError(`${failure.message} The run was stopped there: ${kept}.`);
 }
 
 function exitCodeFor(status: RunInfo['status'], summary: Summary, failure: string | undefined): ExitCode {

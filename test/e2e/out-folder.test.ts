@@ -28,6 +28,7 @@ test('an earlier results folder is kept unless --overwrite; the lock is gone aft
   assert.equal((await run(out)).code, 0);
   const first = await readFile(join(out, 'run.json'), 'utf8');
   assert.ok(!(await readdir(out)).includes('.ptaload.lock'), 'the lock is given back at the end');
+  assert.ok(!(await readdir(out)).includes('.ptaload.reserve'), 'the space reserve is spent on run.json');
 
   const again = await run(out);
   assertRefused(again, new RegExp(`${out}: already holds the results of an earlier run .*add --overwrite`));

@@ -209,3 +209,37 @@ test('timeseries.csv is wide with tenant figures and events; agents.csv is long,
   const agent2 = rows.filter((r) => r[2] === 'agent-2').map((r) => Number(r[0]));
   assert.deepEqual(agent2, [...Array.from({ length: 15 }, (_, i) => i), 16, 17, 18, 19, 20]);
 });
+
+test('a write that fails is taken back from every file, and the writer appends nothing after it', async () => {
+  const { dir, writer, synthetic } = await writeFolder('cut', 3);
+  const jsonl = join(dir, RESULTS_FILES.intervals);
+  const files = [
+    RESULTS_FILES.hlog,
+    RESULTS_FILES.timeseries,
+    RESULTS_FILES.agents,
+    RESULTS_FILES.correlation,
+  ];
+  const before = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
+  const records = await readFile(jsonl, 'utf8');
+  // intervals.jsonl, written last in each interval, turned into a folder: the 4th interval's last append fails.
+  await rm(jsonl);
+  await mkdir(jsonl);
+  const [fourth, fifth] = synthetic.intervals.slice(3, 5);
+  await assert.rejects(writer.appendInterval(fourth!.record, fourth!.histograms), /\(EISDIR\)/);
+  assert.match(String(writer.failure), /intervals\.jsonl \(EISDIR\)/);
+  // Once failed, nothing more is appended (a later write that fits would follow a gap), even where it would work.
+  await rm(jsonl, { recursive: true });
+  await writeFile(jsonl, records);
+  await assert.rejects(writer.appendInterval(fifth!.record, fifth!.histograms), /\(EISDIR\)/);
+  assert.deepEqual(await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8'))), before);
+  assert.deepEqual(writer.recorded, { intervals: 3, endMs: synthetic.intervals[2]!.record.endMs });
+  await writer.finish({
+    status: 'failed',
+    failure: { code: 'RESULTS_INVALID', message: String(writer.failure) },
+  });
+  await writer.close();
+  const back = await readResults(dir);
+  assert.equal(back.run.status, 'failed');
+  assert.equal(back.intervals.length, 3);
+  assert.deepEqual(back.notes, [], 'no cut line, no orphan histograms');
+});
