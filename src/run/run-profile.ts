@@ -12,7 +12,6 @@ import {
 } from '../profile/load.js';
 import { applyLoadOverrides, givenLoadOverrides, type LoadOverrides } from '../profile/overrides.js';
 import type { EntraTarget, RawProfile } from '../profile/raw-schema.js';
-import type { Profile } from '../profile/schema.js';
 import { entraTargetSchema } from '../profile/schema-target.js';
 import { parseAuthority } from '../targets/entra/authority.js';
 import { type EntraFlags, givenFlags } from '../targets/entra/flags.js';
