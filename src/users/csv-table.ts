@@ -1,20 +1,20 @@
 /** A users CSV read straight into the shared user table: the fast path for plain files, the full reader for anything else. */
 import { isUtf8 } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
-import { UsersError } from '../errors.js';
 import { USER_STATES } from '../protocol/test-user.js';
 import { checkHeader, isHeader, readUsersFile, toUser } from './csv.js';
 import { buildUserTable, tableBytesBound, UserTableBuilder, type UserTableData } from './user-table.js';
 
-/** Anything the fast path does not handle itself: the full reader then reads the file (and names any fault). */
+/** What the fast path does not handle itself; it, or a refused row (UsersError), sends the file to the full reader. */
 class NotPlain extends Error {}
 
 /**
  * Reads a users CSV into the table a run sends from, in one streaming pass, with no object kept per user.
  * Plain rows (no quotes, no lone CR) are split here, from the bytes (no string per row when they are
- * printable ASCII); a file with anything else, or any row the checks
- * refuse, or a possible duplicate, is read again by readUsersFile, which handles quoting and words every
- * error (file:line and the fix). The result is the same users in the same order either way.
+ * printable ASCII); a file with anything else, any row the checks refuse, a possible duplicate, or any
+ * fault at all (a file too big to size a table for, one that cannot be read) is read again by
+ * readUsersFile, which handles quoting and words every error (file:line and the fix). The result is the
+ * same users in the same order either way.
  */
 export async function readUsersTable(path: string): Promise<UserTableData> {
   let size: number;
@@ -26,8 +26,7 @@ export async function readUsersTable(path: string): Promise<UserTableData> {
   }
   try {
     return await readPlain(path, size);
-  } catch (err) {
-    if (!(err instanceof NotPlain)) throw err;
+  } catch {
     return buildUserTable(await readUsersFile(path));
   }
 }
@@ -94,10 +93,6 @@ async function readPlain(path: string, size: number): Promise<UserTableData> {
       have = end - whole;
       if (bytesRead === 0) break;
     }
-  } catch (err) {
-    // A refused row, a NUL or a byte that is not UTF-8: the full reader words it.
-    if (err instanceof NotPlain || err instanceof UsersError) throw new NotPlain();
-    throw err;
   } finally {
     await handle.close();
   }

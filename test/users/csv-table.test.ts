@@ -115,6 +115,11 @@ test("refusals keep the full reader's wording: a duplicate names both lines, a b
     assert.doesNotMatch(err.message, /Pass-2/, 'no password in the message');
     return true;
   });
+  await assert.rejects(
+    readUsersTable(dir),
+    /it is a folder, not a file/,
+    'a fault reading it: the full reader words it',
+  );
   const empty = await file('empty.csv', 'username,password\n');
   await assert.rejects(readUsersTable(empty), /no users in the file/);
 });
