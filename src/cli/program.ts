@@ -13,6 +13,13 @@ const crash = (err: unknown) => {
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
+// A reader that stops reading (`ptaload run --help | head`) is not a bug: what was left to print is dropped,
+// and a run still ends as it would, writing its results folder.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') crash(err);
+  });
+}
 
 const program = new Command('ptaload')
   .description('Load-test Microsoft Entra ID Pass-through Authentication agents.')
