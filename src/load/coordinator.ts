@@ -27,7 +27,10 @@ export interface LoadOptions {
   readonly startAt?: () => Promise<number>;
   /** Tests only: the clock everything waits on and stamps with (default: performance time and timers). */
   readonly clock?: Clock;
-  /** Tests only: runs worker tasks (default: a piscina pool of workers/signin threads). */
+  /**
+   * Runs worker tasks (default: a piscina pool of workers/signin threads, started here). A run passes
+   * threads it started before opening the target; tests pass in-thread workers. Destroyed at the end.
+   */
   readonly runner?: TaskRunner;
 }
 

@@ -19,8 +19,12 @@ export interface TaskRunner {
   destroy(): Promise<void>;
 }
 
-/** The real runner: a fixed set of threads running workers/signin, one task per thread at a time. */
-function piscinaRunner(workers: number): TaskRunner {
+/**
+ * The real runner: a fixed set of threads running workers/signin, one task per thread at a time. The
+ * threads start loading at once, so a caller may start them before the target is ready (idle threads do
+ * not keep the process alive).
+ */
+export function startWorkerThreads(workers: number): TaskRunner {
   const pool = new Piscina({
     filename: WORKER_FILE,
     minThreads: workers,
@@ -80,7 +84,7 @@ export class WorkerPool {
   private lost = 0;
 
   constructor(private readonly opts: WorkerPoolOptions) {
-    this.runner = opts.runner ?? piscinaRunner(opts.workers);
+    this.runner = opts.runner ?? startWorkerThreads(opts.workers);
   }
 
   get stopping(): boolean {

@@ -6,6 +6,7 @@ import { type LiveOutputs, openLiveOutputs } from '../live/live-outputs.js';
 import { runLoad } from '../load/coordinator.js';
 import type { LoadPlan } from '../load/load-plan.js';
 import type { Breaker, TimelineOutcome } from '../load/load-sink.js';
+import { startWorkerThreads } from '../load/worker-pool.js';
 import type { Profile } from '../profile/schema.js';
 import { rebuildReports } from '../report/rebuild.js';
 import { describeEvent, eventTimeMs, type RunInfo, type TimelineRecord } from '../results/run-info.js';
@@ -45,11 +46,19 @@ export async function runProfile(
 ): Promise<SessionResult> {
   // The safety settings in force were settled when the profile was read (run/run-profile).
   const { source, profile } = settings;
-  const target = await openTarget(profile, {
-    profileDir: source.dir,
-    log: hooks.targetLog ?? (() => undefined),
-    entra: settings.entra,
-  });
+  // The worker threads load while the target starts (a million users take a while to lay out).
+  const threads = startWorkerThreads(settings.load.workers);
+  let target: Awaited<ReturnType<typeof openTarget>>;
+  try {
+    target = await openTarget(profile, {
+      profileDir: source.dir,
+      log: hooks.targetLog ?? (() => undefined),
+      entra: settings.entra,
+    });
+  } catch (err) {
+    await threads.destroy();
+    throw err;
+  }
   const startedAt = new Date();
   const shard = settings.load.shard;
   // What tells shards of one run from shards of another: the same resolved profile, the same run id.
@@ -94,6 +103,7 @@ export async function runProfile(
   } catch (err) {
     await live?.close();
     await target.close();
+    await threads.destroy();
     throw err;
   }
   const timeline: TimelineRecord[] = [];
@@ -153,6 +163,7 @@ export async function runProfile(
       },
       {
         signal,
+        runner: threads,
         breakers: [folderBreaker, ...breakersFor(profile, target)],
         ...(extra.until ? { until: extra.until } : {}),
         ...(settings.start
