@@ -8,6 +8,7 @@ import type { Classified } from '../outcome.js';
 import { AGENT_HEADER } from '../protocol/token.js';
 import { classify, type ReplyHeaders } from './classify.js';
 import { classifyError } from './classify-error.js';
+import { dispatcherLanes, type RequestLanes } from './connection-set.js';
 import { oversizedReply, REPLY_BODY_LIMIT, replyTimeout, tokenReplyBytes } from './reply-body.js';
 import type { RopcRequest } from './ropc-request.js';
 
@@ -49,6 +50,10 @@ export class SignInExchange {
   private oversized = false;
   /** Sweeps of the reply deadline this exchange has been in flight for (see RopcExchanges). */
   sweeps = 0;
+  /** @internal the connection carrying it (see RequestLanes). */
+  lane: unknown = undefined;
+  /** @internal ended by undici's onError rather than its onComplete. */
+  failed = false;
 
   constructor(private readonly owner: RopcExchanges) {}
 
@@ -109,6 +114,7 @@ export class SignInExchange {
   }
 
   onError(err: Error): void {
+    this.failed = true;
     this.classified = this.oversized
       ? oversizedReply(this.status, this.body().toString(), this.headers())
       : classifyError(err);
@@ -143,6 +149,7 @@ export class SignInExchange {
     this.size = 0;
     this.ended = false;
     this.oversized = false;
+    this.failed = false;
     this.sweeps = 0;
   }
 
@@ -183,13 +190,15 @@ export class RopcExchanges {
   private readonly inFlight = new Set<SignInExchange>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly sweepsToExpire = 4;
+  private readonly lanes: RequestLanes;
 
   constructor(
-    private readonly dispatcher: Dispatcher,
+    dispatcher: Dispatcher | RequestLanes,
     request: RopcRequest,
     private readonly onReply: (x: SignInExchange) => void,
     private readonly timeoutMs: number,
   ) {
+    this.lanes = 'release' in dispatcher ? dispatcher : dispatcherLanes(dispatcher);
     this.origin = request.origin;
     this.path = request.path;
   }
@@ -204,7 +213,7 @@ export class RopcExchanges {
     this.inFlight.add(x);
     this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, this.timeoutMs / this.sweepsToExpire));
     this.sweeper.unref();
-    this.dispatcher.dispatch(
+    this.lanes.dispatch(
       {
         origin: this.origin,
         path: this.path,
@@ -224,7 +233,7 @@ export class RopcExchanges {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       },
-      x as unknown as Dispatcher.DispatchHandler,
+      x,
     );
   }
 
@@ -235,6 +244,9 @@ export class RopcExchanges {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
+    // Its connection takes the next waiting sign-in first: queued on a connection still reading its reply,
+    // it goes out right after without the idle-connection check a freed connection waits a turn for.
+    this.lanes.release(x, !x.failed);
     try {
       this.onReply(x);
     } finally {

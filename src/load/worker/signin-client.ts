@@ -1,6 +1,5 @@
 /** The worker's view of the transport: a user index in, a classified reply out (a callback), never a throw. */
-import type { Dispatcher } from 'undici';
-import { createDispatcher } from '../../transport/dispatcher.js';
+import { createRequestLanes } from '../../transport/connection-set.js';
 import { formEncode } from '../../transport/form-encoding.js';
 import type { RequestSpec } from '../../transport/request-spec.js';
 import { RopcExchanges, type SignInExchange } from '../../transport/ropc-exchange.js';
@@ -35,7 +34,7 @@ export function createSignInClient(
   runId: string,
   onReply: (x: SignInExchange) => void,
 ): SignInClient {
-  const dispatcher: Dispatcher = createDispatcher({
+  const lanes = createRequestLanes({
     origin: spec.origin,
     connections: spec.connections,
     connectTimeoutMs: Math.min(10_000, spec.timeoutMs),
@@ -53,7 +52,7 @@ export function createSignInClient(
   const prefix = request.prefixBytes();
   const wrongBytes = Buffer.from(formEncode(WRONG_SUFFIX), 'latin1');
   const ids = new CorrelationIds(runId);
-  const exchanges = new RopcExchanges(dispatcher, request, onReply, spec.timeoutMs);
+  const exchanges = new RopcExchanges(lanes, request, onReply, spec.timeoutMs);
   return {
     send(user, wrong, sequence, intendedMs, keepIds) {
       const body = Buffer.allocUnsafe(
@@ -71,7 +70,7 @@ export function createSignInClient(
       exchanges.send(x, body, ids.of(sequence));
     },
     correlationId: (sequence) => ids.of(sequence),
-    close: () => dispatcher.close(),
-    destroy: () => dispatcher.destroy(),
+    close: () => lanes.close(),
+    destroy: () => lanes.destroy(),
   };
 }
