@@ -96,10 +96,12 @@ export async function readPlanInputs(paths: readonly string[]): Promise<PlanInpu
 function kneePoints(series: readonly IntervalStats[], agents: number): KneePoint[] {
   return series.map((s) => {
     const errors = ERROR_OUTCOMES.reduce((n, o) => n + s.byOutcome[o], 0);
+    const lengthS = Math.max(s.endS - s.startS, 0.001);
     return {
       agents,
       achievedPerS: s.achievedRate,
       targetPerS: s.targetRate,
+      ...(s.scheduled === null ? {} : { scheduledPerS: s.scheduled / lengthS }),
       p99Ms: s.tenant.count > 0 ? s.tenant.p99 : null,
       errorRate: s.completed > 0 ? errors / s.completed : 0,
     };

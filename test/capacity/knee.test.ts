@@ -136,3 +136,27 @@ test('findKnees judges each agent count on its own', () => {
     ],
   );
 });
+
+test('a step is judged against the arrivals its schedule drew when they were recorded, not the mean target', () => {
+  // Poisson chance drew 15 % fewer arrivals than the 100/s target, and the tenant answered every one of them.
+  const unlucky = step(100, 6, () => ({ scheduledPerS: 85, achievedPerS: 85 }));
+  const judged = findKnee([...unlucky, ...step(200, 6, () => ({ p99Ms: 5000 }))], RULE);
+  assert.equal(judged.steps[0]!.verdict, 'pass');
+  assert.equal(judged.steps[0]!.scheduledMeanPerS, 85);
+  // The same answers without the record of what was drawn: 85 % of the target fails the 90 % rule.
+  const blind = findKnee(
+    [...step(100, 6, () => ({ achievedPerS: 85 })), ...step(200, 6, () => ({ p99Ms: 5000 }))],
+    RULE,
+  );
+  assert.equal(blind.steps[0]!.verdict, 'fail');
+  // Answering under 90 % of what was drawn fails, and says so against the draw.
+  const short = findKnee(
+    step(100, 6, () => ({ scheduledPerS: 104, achievedPerS: 90 })),
+    RULE,
+  );
+  assert.equal(short.steps[0]!.verdict, 'fail');
+  assert.match(
+    short.steps[0]!.reasons.join(' '),
+    /below 90 % of the 104\/s the schedule drew \(target 100\/s\)/,
+  );
+});
