@@ -55,7 +55,7 @@ export async function refineKnee(task: RefineTask): Promise<RefineResult> {
       const bracket = next.bracket;
       entry.knee = {
         kneePerS: knee.kneePerS,
-        lowerPerS: bracket?.lowerPerS ?? knee.kneeTargetPerS,
+        lowerPerS: bracket?.lowerPerS ?? knee.kneePerS,
         upperPerS: bracket?.upperPerS ?? null,
         errorShare: knee.errorShare ?? null,
         why:
@@ -92,7 +92,7 @@ export async function refineKnee(task: RefineTask): Promise<RefineResult> {
       signal,
       {
         notes: [
-          `sweep knee probe ${k} for ${entry.agents} agent(s): ${rate(probe.targetPerS)} held for ${refine.holdMs / 1000} s after a lead-in ramp, ${probe.lowerPerS > 0 ? `between ${rate(probe.lowerPerS)} (passed)` : 'below every step tried'} and ${rate(probe.upperPerS)} (failed)`,
+          `sweep knee probe ${k} for ${entry.agents} agent(s): ${rate(probe.targetPerS)} held for ${refine.holdMs / 1000} s after a lead-in ramp, ${probe.lowerPerS > 0 ? `between the knee so far, ${rate(probe.lowerPerS)}, and the bound above it, ${rate(probe.upperPerS)}` : `below the bound ${rate(probe.upperPerS)}, as no step passed`}`,
         ],
       },
     );
