@@ -1,19 +1,13 @@
 /** What the progress display shows, each figure with its time base: now, the last closed interval, the run so far. */
 import type { Histogram } from 'hdr-histogram-js';
+import type { LiveFigures } from '../load/load-sink.js';
 import { naturalCompare } from '../metrics/natural-order.js';
 import { addHistograms } from '../metrics/totals.js';
 import { type IntervalRecord, parseSeriesTag, type SeriesTag } from '../metrics/types.js';
 import { ERROR_OUTCOMES } from '../outcome.js';
 
-/** The engine's tick, about once a second. */
-export interface NowFigures {
-  readonly elapsedMs: number;
-  readonly totalMs: number;
-  readonly phase: string;
-  readonly targetRate: number;
-  readonly inFlight: number;
-  readonly activeAgents: readonly string[];
-}
+/** The engine's tick, about once a second: what the load's progress hook hands over. */
+export type NowFigures = LiveFigures;
 
 /** One closed interval; every figure in it covers [startMs, endMs). */
 export interface IntervalFigures {

@@ -224,3 +224,24 @@ export const AADSTS = {
 export const AADSTS_BY_CODE: ReadonlyMap<number, AadstsCode> = new Map(
   Object.values(AADSTS).map((e) => [e.code, e]),
 );
+
+/** The codes Entra answers when the password was right but the account must do more: MFA in its forms. */
+export const MFA_CODES: readonly AadstsCode[] = [
+  AADSTS.mfaRequired,
+  AADSTS.mfaRegistration,
+  AADSTS.mfaEnrolment,
+  AADSTS.strongAuthRequired,
+  AADSTS.mfaPresentation,
+  AADSTS.externalChallenge,
+];
+
+/** The codes of Conditional Access (and security defaults) refusing a sign-in whose password was right. */
+export const CA_CODES: readonly AadstsCode[] = [
+  AADSTS.caBlocked,
+  AADSTS.caDeviceNotCompliant,
+  AADSTS.caDeviceNotJoined,
+  AADSTS.caAppNotApproved,
+  AADSTS.caProofUp,
+  AADSTS.caRiskBlocked,
+  AADSTS.securityDefaults,
+];

@@ -1,5 +1,5 @@
 /** Injected AADSTS answers: a share or a count of the next sign-ins end with a chosen code, at Entra's point. */
-import { AADSTS, AADSTS_BY_CODE, type AadstsCode } from '../protocol/aadsts.js';
+import { AADSTS, AADSTS_BY_CODE, type AadstsCode, CA_CODES, MFA_CODES } from '../protocol/aadsts.js';
 import type { InjectRequest } from '../protocol/sim-defaults.js';
 import { Rng } from '../seeded-random.js';
 
@@ -18,23 +18,7 @@ const USER_STAGE: ReadonlySet<number> = new Set(
   ),
 );
 const ACCOUNT_STAGE: ReadonlySet<number> = new Set(
-  [
-    AADSTS.passwordExpired,
-    AADSTS.onPremPasswordExpired,
-    AADSTS.mfaRequired,
-    AADSTS.mfaRegistration,
-    AADSTS.mfaEnrolment,
-    AADSTS.strongAuthRequired,
-    AADSTS.mfaPresentation,
-    AADSTS.externalChallenge,
-    AADSTS.caBlocked,
-    AADSTS.caDeviceNotCompliant,
-    AADSTS.caDeviceNotJoined,
-    AADSTS.caAppNotApproved,
-    AADSTS.caProofUp,
-    AADSTS.caRiskBlocked,
-    AADSTS.securityDefaults,
-  ].map((e) => e.code),
+  [AADSTS.passwordExpired, AADSTS.onPremPasswordExpired, ...MFA_CODES, ...CA_CODES].map((e) => e.code),
 );
 
 function stageOf(code: number): InjectStage {

@@ -1,6 +1,6 @@
 /** The code map: which outcome class each AADSTS code falls in, and what to do about configuration errors. */
 import type { Classified, Outcome } from '../outcome.js';
-import { AADSTS } from '../protocol/aadsts.js';
+import { AADSTS, CA_CODES, MFA_CODES } from '../protocol/aadsts.js';
 
 /**
  * Throttling codes. 50196 is about one user and one app (a "client request loop"): that user cools down.
@@ -98,23 +98,8 @@ const OUTCOME_OF_CODE: ReadonlyMap<number, Outcome> = new Map<number, Outcome>([
   [AADSTS.ptaLogonHours.code, 'disabled'],
   [AADSTS.passwordExpired.code, 'password_expired'],
   [AADSTS.onPremPasswordExpired.code, 'password_expired'],
-  ...[
-    AADSTS.mfaRequired,
-    AADSTS.mfaRegistration,
-    AADSTS.mfaEnrolment,
-    AADSTS.strongAuthRequired,
-    AADSTS.mfaPresentation,
-    AADSTS.externalChallenge,
-  ].map((e) => [e.code, 'mfa_required'] as [number, Outcome]),
-  ...[
-    AADSTS.caBlocked,
-    AADSTS.caDeviceNotCompliant,
-    AADSTS.caDeviceNotJoined,
-    AADSTS.caAppNotApproved,
-    AADSTS.caProofUp,
-    AADSTS.caRiskBlocked,
-    AADSTS.securityDefaults,
-  ].map((e) => [e.code, 'ca_blocked'] as [number, Outcome]),
+  ...MFA_CODES.map((e) => [e.code, 'mfa_required'] as [number, Outcome]),
+  ...CA_CODES.map((e) => [e.code, 'ca_blocked'] as [number, Outcome]),
   [AADSTS.ptaUnavailable.code, 'pta_unavailable'],
   [AADSTS.ptaTimeout.code, 'pta_timeout'],
   [AADSTS.ptaMaxElapsed.code, 'pta_timeout'],

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArrivalSchedule } from '../../src/load/schedule/arrival-schedule.js';
 import { stopChild } from '../../src/targets/sim/sim-process.js';
+import { lineReader } from './child.js';
 import { median } from './generator.js';
 import { ptaloadTrial, round3, type Trial } from './ptaload-trial.js';
 
@@ -41,21 +42,7 @@ async function startSlowEndpoint(): Promise<Endpoint> {
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const lines: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
-  let buffer = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    buffer += d;
-    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      const w = waiting.shift();
-      if (w) w(line);
-      else lines.push(line);
-    }
-  });
-  const next = () =>
-    new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : waiting.push(resolve)));
+  const next = lineReader(child);
   const [port, caFile] = (await next()).split(' ');
   return {
     origin: `https://127.0.0.1:${port}`,

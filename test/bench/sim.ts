@@ -8,12 +8,13 @@
  * same run also measures a bare node:http server sending a reply of the same size (the ceiling any
  * Node server reaches here), and the sim's CPU time per sign-in (what it would do with a core to itself).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../../src/targets/sim/sim-process.js';
 import { generateUsers } from '../../src/users/generate.js';
+import { lineReader } from './child.js';
 
 interface AutocannonResult {
   readonly requests: { readonly total: number };
@@ -206,31 +207,6 @@ function signIns(ready: Ready): AutocannonRequest[] {
       grant_type: 'password',
     }).toString(),
   }));
-}
-
-/** Successive stdout lines of a child, one per call. */
-function lineReader(child: ChildProcess): () => Promise<string> {
-  const queued: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
-  let buffer = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    buffer += d;
-    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      const w = waiting.shift();
-      if (w) w(line);
-      else queued.push(line);
-    }
-  });
-  return () =>
-    new Promise((resolve, reject) => {
-      const line = queued.shift();
-      if (line !== undefined) return resolve(line);
-      if (child.exitCode !== null) return reject(new Error(`bench child exited (${child.exitCode})`));
-      waiting.push(resolve);
-      child.once('exit', (code) => reject(new Error(`bench child exited (${code})`)));
-    });
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
