@@ -2,8 +2,8 @@
  * A whole run with a million users, as a user starts it: the built CLI in a process of its own, once with
  * generated users (the embedded simulator) and once with a users CSV (the entra target against a simulator
  * standing in for the tenant, in this process). Reports the time from spawning the process to the run's time
- * zero (the first sign-in's intended start) and the peak RSS of the ptaload process itself (its own
- * getrusage, worker threads included; the simulator's child process is reported apart). Interleaved rounds,
+ * zero (the first sign-in's intended start) and the peak RSS of the ptaload process itself (its own VmHWM,
+ * worker threads included; the simulator's child process is reported apart). Interleaved rounds,
  * medians. Knobs: BENCH_USERS_1M (1000000), BENCH_ROUNDS (3).
  */
 import { spawn } from 'node:child_process';
@@ -22,10 +22,19 @@ const DOMAIN = 'contoso.test';
 const SEED = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-/** Loaded with --import into the run (and, through execArgv, its simulator): each process writes its own peak. */
-const PRELOAD = `import { appendFileSync } from 'node:fs';
+/**
+ * Loaded with --import into the run (and, through execArgv, its simulator): each process writes its own peak.
+ * The kernel's high-water mark of the process's own memory (VmHWM) rather than getrusage's maxRSS: Linux carries
+ * maxRSS across fork and exec, so a child spawned by a bench process grown large (after the soak, say) would
+ * report the bench's size instead of its own.
+ */
+const PRELOAD = `import { appendFileSync, readFileSync } from 'node:fs';
 const out = process.env.PTALOAD_BENCH_RSS;
-if (out) process.on('exit', () => appendFileSync(out, process.pid + ' ' + process.resourceUsage().maxRSS + '\\n'));
+const peakKb = () => {
+  const hwm = /^VmHWM:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS;
+};
+if (out) process.on('exit', () => appendFileSync(out, process.pid + ' ' + peakKb() + '\\n'));
 `;
 
 interface Trial {
